@@ -1,0 +1,94 @@
+"""paramproof's formula engine: the weights and output shape of a Keras layer, in pure Python.
+
+    >>> import formulas
+    >>> e = formulas.expect({"class_name": "Dense", "config": {"units": 10}}, (None, 784))
+    >>> e.total, e.output_shape
+    (7850, (None, 10))
+
+Standard library only: importing this package never imports TensorFlow, Keras, numpy or pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import layers as _layers  # noqa: F401  (registers the formulas)
+from ._config import Config
+from ._derivation import Derivation
+from ._model import (
+    Dim,
+    Expectation,
+    InvalidLayerError,
+    OutputShape,
+    Shape,
+    UnknownLayerError,
+    Weight,
+    format_output_shape,
+    format_shape,
+)
+from ._registry import family, lookup, names
+from ._shapes import as_shape, is_multi
+from ._version import KerasVersion
+
+__all__ = [
+    "Dim",
+    "Expectation",
+    "InvalidLayerError",
+    "KerasVersion",
+    "OutputShape",
+    "Shape",
+    "UnknownLayerError",
+    "Weight",
+    "expect",
+    "family",
+    "format_output_shape",
+    "format_shape",
+    "split_layer",
+    "supported",
+]
+
+
+def supported() -> list[str]:
+    """The sorted class names the engine has formulas for, aliases included."""
+    return names()
+
+
+def split_layer(layer: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """``{"class_name": ..., "config": {...}}`` → (class name, config).  Extra keys of a Keras 3
+    serialization (``module``, ``registered_name``, ``build_config``) are ignored."""
+    if not isinstance(layer, Mapping):
+        raise InvalidLayerError(f"layer must be a mapping with 'class_name' and 'config', got {layer!r}")
+    class_name = layer.get("class_name")
+    if not isinstance(class_name, str) or not class_name:
+        raise InvalidLayerError(f"layer has no 'class_name' string: {dict(layer)!r}")
+    config = layer.get("config", {})
+    if config is None:
+        config = {}
+    if not isinstance(config, Mapping):
+        raise InvalidLayerError(f"{class_name}: 'config' must be a mapping, got {config!r}")
+    return class_name, config
+
+
+def expect(
+    layer: Mapping[str, Any],
+    input_shape: Sequence[Any],
+    *,
+    keras: str | KerasVersion = "3",
+) -> Expectation:
+    """What Keras ``keras`` will create for ``layer`` called on ``input_shape`` (batch axis included).
+
+    Raises :class:`InvalidLayerError` where Keras would refuse the layer, and
+    :class:`UnknownLayerError` for a class without a formula (or absent from that version).
+    """
+    version = KerasVersion.parse(keras)
+    class_name, config = split_layer(layer)
+    entry = lookup(class_name, version)
+    shape: Shape | tuple[Shape, ...]
+    if is_multi(input_shape):
+        shape = tuple(as_shape(s) for s in input_shape)
+    else:
+        shape = as_shape(input_shape)
+    derivation = Derivation(class_name, shape, str(version))
+    entry.formula(Config(class_name, config, version), shape, derivation)
+    return derivation.finish()

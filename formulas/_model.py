@@ -1,0 +1,85 @@
+"""Frozen value types at the engine's boundary: weights, expectations, errors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+Dim = int | None
+Shape = tuple[Dim, ...]
+#: A layer's output: one shape, or a tuple of shapes for layers with several outputs.
+OutputShape = Shape | tuple[Shape, ...]
+
+
+class InvalidLayerError(ValueError):
+    """Keras would refuse this layer configuration on this input; the message names the value."""
+
+
+class UnknownLayerError(LookupError):
+    """No formula for this class name (or the named Keras version has no such layer)."""
+
+
+def shape_size(shape: Shape) -> int:
+    """Number of scalars in a weight of this shape; Keras 2 counts an unknown dim as 0."""
+    return math.prod(0 if d is None else d for d in shape)
+
+
+def format_shape(shape: Shape) -> str:
+    """Keras notation: ``(None, 222, 222, 32)``, ``(10,)``, ``()``."""
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def format_output_shape(shape: OutputShape) -> str:
+    if shape and isinstance(shape[0], tuple):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    return format_shape(shape)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One variable the layer creates: its Keras name (normalised, e.g. ``kernel``), shape and role."""
+
+    name: str
+    shape: Shape
+    trainable: bool = True
+
+    @property
+    def size(self) -> int:
+        return shape_size(self.shape)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a layer will create and produce, according to the formulas.
+
+    ``weights`` are in the order Keras creates them; the counts are derived from them, so a
+    right total with wrong weights cannot happen.  ``derivation`` holds the lines that
+    :meth:`explain` prints: each symbolic, then substituted.
+    """
+
+    class_name: str
+    input_shape: Shape | tuple[Shape, ...]
+    weights: tuple[Weight, ...]
+    output_shape: OutputShape
+    keras: str
+    title: str = ""
+    derivation: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def trainable(self) -> int:
+        return sum(w.size for w in self.weights if w.trainable)
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(w.size for w in self.weights if not w.trainable)
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    def explain(self) -> str:
+        """The derivation as text: the layer, one line per weight, the total and the output."""
+        lines = [self.title or self.class_name]
+        lines.extend(f"  {line}" for line in self.derivation)
+        return "\n".join(lines)

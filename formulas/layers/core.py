@@ -1,0 +1,285 @@
+"""InputLayer, Dense, Flatten, Reshape, Activation and the activation layers, the Dropout family,
+Embedding.  Sources: ``keras/src/layers/core``, ``reshaping``, ``activations``, ``regularization``
+(Keras 3) and the matching modules of ``tf_keras/src/layers`` (Keras 2)."""
+
+from __future__ import annotations
+
+import math
+
+from .._config import Config
+from .._derivation import Derivation, product
+from .._model import Dim, Shape
+from .._registry import register
+from .._shapes import as_shape
+from ._common import rank, rate_in_unit_interval, single
+
+_ACTIVATIONS_K3 = frozenset(
+    "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
+    "leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink "
+    "softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh "
+    "tanh_shrink threshold".split()
+)
+_ACTIVATIONS_K2 = frozenset(
+    "elu exponential gelu hard_sigmoid leaky_relu linear log_softmax mish relu relu6 selu "
+    "sigmoid silu softmax softplus softsign swish tanh".split()
+)
+
+
+@register("InputLayer", family="core")
+def input_layer(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights.  The output is the config's ``batch_shape`` (Keras 3) / ``batch_input_shape``
+    (Keras 2 and 3), else ``(batch_size,) + shape``, else the case's input shape."""
+    x = single(cfg, x)
+    for key in ("batch_shape", "batch_input_shape"):
+        if cfg.has(key):
+            d.output(as_shape(cfg.get(key), key), "batch_shape")
+            return
+    for key in ("shape", "input_shape"):
+        if cfg.has(key):
+            batch = cfg.optional_integer("batch_size", minimum=0)
+            d.output((batch, *as_shape(cfg.get(key), key)), "(batch_size, *shape)")
+            return
+    d.output(x, "input shape")
+
+
+@register("Dense", family="core")
+def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """kernel (d, u), bias (u,): u·(d + 1).  Only the last axis is used, whatever the rank:
+    Dense(10) on (None, 218, 218, 128) has 10 × (128 + 1) = 1,290 weights."""
+    x = single(cfg, x)
+    if cfg.keras.is_keras3:
+        units = cfg.get("units")
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise cfg.fail(f"units={units!r} must be a positive integer")
+    else:
+        units = cfg.integer("units", minimum=0)
+    use_bias = cfg.boolean("use_bias", True)
+    d.arg("units", units)
+    rank(cfg, x, min_ndim=2)
+    last = x[-1]
+    if last is None:
+        raise cfg.fail(f"the last dimension of the input must be defined, got None in {x}")
+    d.weight("kernel", [("d", last), ("u", units)])
+    if use_bias:
+        d.weight("bias", [("u", units)])
+        d.total("u × (d + 1)", u=units, d=last)
+    else:
+        d.arg("use_bias", False)
+        d.total("d × u", u=units, d=last)
+    d.output((*x[:-1], units), "(*input[:-1], u)")
+
+
+@register("Flatten", family="reshaping")
+def flatten(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """(batch, ∏ rest); None if any rest dim is None; a rank-1 input becomes (batch, 1)."""
+    x = single(cfg, x)
+    cfg.data_format()
+    rest = x[1:]
+    size = 1 if not rest else product(rest)
+    d.output((x[0] if x else None, size), "(batch, ∏ input[1:])")
+
+
+@register("Reshape", family="reshaping")
+def reshape(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """target_shape with at most one −1, which takes what is left of ∏ input[1:]."""
+    x = single(cfg, x)
+    raw = cfg.get("target_shape")
+    if not isinstance(raw, (list, tuple)):
+        raise cfg.fail(f"target_shape={raw!r} is not a list of integers")
+    target = list(raw)
+    for t in target:
+        if isinstance(t, bool) or not isinstance(t, int) or (t < 1 and t != -1):
+            raise cfg.fail(f"target_shape={raw!r} may hold positive integers and one -1, not {t!r}")
+    d.arg("target_shape", tuple(target))
+    unknown = [i for i, t in enumerate(target) if t == -1]
+    if len(unknown) > 1:
+        raise cfg.fail(f"target_shape={raw!r} has more than one unknown dimension (-1)")
+    size = product(x[1:])
+    known = math.prod(t for t in target if t != -1)
+    out: list[Dim] = list(target)
+    if unknown:
+        if size is None:
+            out[unknown[0]] = None
+        elif known == 0 or size % known:
+            raise cfg.fail(f"cannot reshape input {x} (size {size}) into target_shape={raw!r}")
+        else:
+            out[unknown[0]] = size // known
+    elif size is not None and size != known:
+        raise cfg.fail(f"cannot reshape input {x} (size {size}) into target_shape={raw!r} (size {known})")
+    d.output((x[0], *out), "(batch, *target_shape)")
+
+
+def _activation_name(cfg: Config, value: object) -> str:
+    if value is None:
+        return "linear"
+    if isinstance(value, dict):  # a serialized activation function: {"class_name": "function", "config": "relu", ...}
+        inner = value.get("config")
+        value = inner if isinstance(inner, str) else value.get("class_name")
+    if not isinstance(value, str):
+        raise cfg.fail(f"activation={value!r} is not an activation name")
+    known = _ACTIVATIONS_K3 if cfg.keras.is_keras3 else _ACTIVATIONS_K2
+    if value not in known:
+        raise cfg.fail(f"activation={value!r} is not a Keras {cfg.keras.major} activation")
+    return value
+
+
+@register("Activation", family="activation")
+def activation(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; the shape is kept (``glu`` halves the last axis)."""
+    x = single(cfg, x)
+    name = _activation_name(cfg, cfg.get("activation"))
+    d.arg("activation", name)
+    if name == "glu":
+        last = x[-1]
+        if last is not None and last % 2:
+            raise cfg.fail(f"glu needs an even last dimension, got {last} in {x}")
+        d.output((*x[:-1], None if last is None else last // 2), "(*input[:-1], input[-1] / 2)")
+        return
+    d.output(x, "input shape")
+
+
+def _same_shape(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    d.output(single(cfg, x), "input shape")
+
+
+@register("ReLU", family="activation")
+def relu(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape.  max_value, negative_slope and threshold must not be negative."""
+    for key in ("max_value", "negative_slope", "threshold"):
+        if cfg.has(key) and cfg.number(key) < 0:
+            raise cfg.fail(f"{key}={cfg.get(key)!r} must not be negative")
+    _same_shape(cfg, x, d)
+
+
+@register("LeakyReLU", family="activation")
+def leaky_relu(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape.  Keras 3 calls the slope negative_slope (and still takes alpha);
+    Keras 2 knows only alpha and refuses negative_slope as an unknown keyword."""
+    if cfg.keras.is_keras3:
+        if cfg.has("negative_slope") and cfg.number("negative_slope") < 0:
+            raise cfg.fail(f"negative_slope={cfg.get('negative_slope')!r} must not be negative")
+    elif "negative_slope" in cfg.raw:
+        raise cfg.fail("Keras 2 has no argument 'negative_slope' (its name there is 'alpha')")
+    _same_shape(cfg, x, d)
+
+
+@register("ELU", family="activation")
+def elu(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape."""
+    _same_shape(cfg, x, d)
+
+
+@register("Softmax", family="activation")
+def softmax(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape.  Keras 2 (TensorFlow's softmax op) refuses an axis outside
+    [−rank, rank); Keras 3 builds the layer symbolically whatever the axis."""
+    xs = single(cfg, x)
+    axes = cfg.int_list("axis", -1)
+    if not cfg.keras.is_keras3:
+        for axis in axes:
+            if not -len(xs) <= axis < len(xs):
+                raise cfg.fail(f"axis={cfg.get('axis')!r} is outside [-{len(xs)}, {len(xs)}) for input {xs}")
+    d.output(xs, "input shape")
+
+
+@register("PReLU", family="activation")
+def prelu(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """alpha has the shape of input[1:] with 1 on each shared axis: one slope per element, not
+    per channel, so PReLU on (None, 4, 4, 3) has 48 weights and shared_axes=[1, 2] makes it 3."""
+    x = single(cfg, x)
+    shared = cfg.int_list("shared_axes", None)
+    param: list[Dim] = list(x[1:])
+    symbols = [f"n{i}" for i in range(1, len(x))]
+    for axis in shared:
+        try:
+            param[axis - 1] = 1
+            symbols[axis - 1] = "1"
+        except IndexError:
+            raise cfg.fail(f"shared_axes={list(shared)!r} has axis {axis} outside input {x}") from None
+    if shared:
+        d.arg("shared_axes", list(shared))
+    if any(p is None for p in param):
+        raise cfg.fail(f"alpha shape {tuple(param)} has an undefined dimension: share that axis or give it a size (input {x})")
+    d.weight("alpha", list(zip(symbols, param)))
+    d.output(x, "input shape")
+
+
+@register("Dropout", family="regularization")
+def dropout(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights (Keras 3 keeps a SeedGenerator state that ``weights`` excludes); same shape."""
+    rate = rate_in_unit_interval(cfg, "rate")
+    d.arg("rate", rate)
+    if cfg.keras.is_keras3 and cfg.has("noise_shape"):
+        noise = cfg.get("noise_shape")
+        if isinstance(noise, str) or not isinstance(noise, (list, tuple)):
+            raise cfg.fail(f"noise_shape={noise!r} is not a list of integers")
+        for dim in noise:
+            if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0):
+                raise cfg.fail(f"noise_shape={noise!r} holds {dim!r}, not a positive integer or None")
+    _same_shape(cfg, x, d)
+
+
+def _spatial_dropout(rank_: int):  # type: ignore[no-untyped-def]
+    def formula(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+        """No weights; same shape; the input must have rank {n}."""
+        rate = rate_in_unit_interval(cfg, "rate")
+        d.arg("rate", rate)
+        if rank_ > 1:
+            cfg.data_format()
+        xs = single(cfg, x)
+        rank(cfg, xs, ndim=rank_ + 2)
+        d.output(xs, "input shape")
+
+    return formula
+
+
+for _n in (1, 2, 3):
+    register(f"SpatialDropout{_n}D", family="regularization")(_spatial_dropout(_n))
+
+
+@register("GaussianDropout", "AlphaDropout", family="regularization")
+def gaussian_dropout(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape; Keras 3 refuses a rate outside [0, 1]."""
+    if cfg.keras.is_keras3:
+        d.arg("rate", rate_in_unit_interval(cfg, "rate"))
+    _same_shape(cfg, x, d)
+
+
+@register("GaussianNoise", family="regularization")
+def gaussian_noise(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """No weights; same shape; Keras 3 refuses a stddev outside [0, 1]."""
+    if cfg.keras.is_keras3:
+        d.arg("stddev", rate_in_unit_interval(cfg, "stddev"))
+    _same_shape(cfg, x, d)
+
+
+@register("Embedding", family="embedding")
+def embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
+    """embeddings (V, D): V·D whatever the input; the output appends D to the input shape.
+    ``mask_zero`` changes nothing; ``input_length`` (Keras 2) only fills an unknown length."""
+    x = single(cfg, x)
+    vocab = cfg.integer("input_dim", minimum=1)
+    dim = cfg.integer("output_dim", minimum=1)
+    d.arg("input_dim", vocab)
+    d.arg("output_dim", dim)
+    d.weight("embeddings", [("V", vocab), ("D", dim)])
+    d.total("V × D", V=vocab, D=dim)
+    out: Shape = (*x, dim)
+    length = cfg.raw.get("input_length")
+    if not cfg.keras.is_keras3 and length is not None:
+        out = _keras2_embedding_shape(cfg, x, length, dim)
+    d.output(out, "(*input, D)")
+
+
+def _keras2_embedding_shape(cfg: Config, x: Shape, length: object, dim: int) -> Shape:
+    """Keras 2 fills unknown input dims from ``input_length`` and refuses a mismatch."""
+    lengths = list(length) if isinstance(length, (list, tuple)) else [length]
+    known = list(x[1:])
+    if len(lengths) != len(known):
+        raise cfg.fail(f"input_length={length!r} does not match input shape {x}")
+    out: list[Dim] = [x[0]]
+    for given, actual in zip(lengths, known):
+        if given is not None and actual is not None and given != actual:
+            raise cfg.fail(f"input_length={length!r} does not match input shape {x}")
+        out.append(actual if given is None else given)  # type: ignore[arg-type]
+    return (*out, dim)

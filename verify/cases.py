@@ -1,0 +1,155 @@
+"""Cases: one JSON object a line.  Bad lines are reported with file, line and value; the good
+lines still run.
+
+    {"id": "dense-784-10", "layer": {"class_name": "Dense", "config": {"units": 10}},
+     "input_shape": [null, 784], "expect": "invalid"?, "requires": "keras>=3"?, "note": "..."?}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from formulas import KerasVersion, as_shape, is_multi
+
+_REQUIRES = re.compile(r"^\s*keras\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*)\s*$")
+_KNOWN_KEYS = {"id", "layer", "input_shape", "expect", "requires", "note"}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    class_name: str
+    config: Mapping[str, Any]
+    input_shape: Any  # a shape tuple, or a tuple of shape tuples for multi-input layers
+    expect_invalid: bool = False
+    requires: str | None = None
+    note: str = ""
+    source: str = ""  # "file:line"
+    layer: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def required_by(self, version: str) -> str | None:
+        """Why this case does not apply to Keras ``version`` (None when it does)."""
+        if not self.requires:
+            return None
+        match = _REQUIRES.match(self.requires)
+        assert match  # validated when loaded
+        op, wanted = match.groups()
+        have, want = KerasVersion.parse(version), KerasVersion.parse(wanted)
+        if "." not in wanted:  # "keras>=3" compares the major line only
+            have_cmp: tuple[int, ...] = (have.major,)
+            want_cmp: tuple[int, ...] = (want.major,)
+        else:
+            have_cmp = (have.major, have.minor, have.patch)
+            want_cmp = (want.major, want.minor, want.patch)
+        ok = {
+            ">=": have_cmp >= want_cmp,
+            "<=": have_cmp <= want_cmp,
+            "==": have_cmp == want_cmp,
+            "!=": have_cmp != want_cmp,
+            "<": have_cmp < want_cmp,
+            ">": have_cmp > want_cmp,
+        }[op]
+        return None if ok else f"requires {self.requires}; this is Keras {version}"
+
+
+class CaseError(ValueError):
+    """A case line that cannot be used; the message names file, line and value."""
+
+
+def builtin_paths() -> list[Path]:
+    """The catalog shipped inside the package (works after ``pip install``)."""
+    root = resources.files("verify") / "catalog"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".jsonl"))
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def parse_case(obj: Any, where: str, raw: str = "") -> Case:
+    shown = _excerpt(raw) if raw else _excerpt(json.dumps(obj))
+    if not isinstance(obj, Mapping):
+        raise CaseError(f"{where}: a case must be a JSON object, got {shown}")
+    unknown = set(obj) - _KNOWN_KEYS
+    if unknown:
+        raise CaseError(f"{where}: unknown key(s) {sorted(unknown)} in {shown}")
+    case_id = obj.get("id")
+    if not isinstance(case_id, str) or not case_id.strip():
+        raise CaseError(f"{where}: 'id' must be a non-empty string, got {case_id!r}")
+    layer = obj.get("layer")
+    if not isinstance(layer, Mapping) or not isinstance(layer.get("class_name"), str):
+        raise CaseError(
+            f"{where}: case {case_id!r}: 'layer' must be {{'class_name': ..., 'config': {{...}}}}, got {_excerpt(json.dumps(layer))}"
+        )
+    config = layer.get("config") or {}
+    if not isinstance(config, Mapping):
+        raise CaseError(f"{where}: case {case_id!r}: layer 'config' must be an object, got {_excerpt(json.dumps(config))}")
+    raw_shape = obj.get("input_shape")
+    try:
+        if is_multi(raw_shape):
+            shape: Any = tuple(as_shape(s) for s in raw_shape)
+        else:
+            shape = as_shape(raw_shape)
+    except ValueError as exc:
+        raise CaseError(f"{where}: case {case_id!r}: {exc}") from None
+    if not shape:
+        raise CaseError(f"{where}: case {case_id!r}: input_shape must not be empty")
+    expect = obj.get("expect")
+    if expect not in (None, "invalid"):
+        raise CaseError(f"{where}: case {case_id!r}: 'expect' may only be \"invalid\", got {expect!r}")
+    requires = obj.get("requires")
+    if requires is not None and (not isinstance(requires, str) or not _REQUIRES.match(requires)):
+        raise CaseError(f"{where}: case {case_id!r}: 'requires' must look like \"keras>=3\", got {requires!r}")
+    note = obj.get("note") or ""
+    return Case(
+        id=case_id,
+        class_name=layer["class_name"],
+        config=dict(config),
+        input_shape=shape,
+        expect_invalid=expect == "invalid",
+        requires=requires,
+        note=str(note),
+        source=where,
+        layer=dict(layer),
+    )
+
+
+def load_cases(paths: Iterable[Path | str]) -> tuple[list[Case], list[str]]:
+    """All usable cases of ``paths`` in order, and one message per unusable line or file."""
+    cases: list[Case] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read cases: {exc}")
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            where = f"{path}:{number}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno}): {_excerpt(line)}")
+                continue
+            try:
+                case = parse_case(obj, where, line)
+            except CaseError as exc:
+                problems.append(str(exc))
+                continue
+            if case.id in seen:
+                problems.append(f"{where}: duplicate case id {case.id!r} (first at {seen[case.id]})")
+                continue
+            seen[case.id] = where
+            cases.append(case)
+    return cases, problems

@@ -1,0 +1,44 @@
+"""Runs cases: the formula engine and the Keras harness on each, then the comparator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import formulas
+
+from .cases import Case
+from .compare import Result, Status, compare
+from .harness import KerasEnv, Observation
+
+
+def run_case(case: Case, env: KerasEnv) -> Result:
+    """One case, end to end.  Never raises: an unexpected harness error is a ``crashed`` result."""
+    version, backend = env.version, env.backend
+    why_not = case.required_by(version)
+    if why_not:
+        return Result(case, Status.SKIPPED, why_not, version, backend)
+    expected: formulas.Expectation | None = None
+    formula_error: str | None = None
+    no_formula = False
+    try:
+        expected = formulas.expect(case.layer, case.input_shape, keras=version)
+    except formulas.UnknownLayerError as exc:
+        formula_error, no_formula = str(exc), True
+    except formulas.InvalidLayerError as exc:
+        formula_error = str(exc)
+    try:
+        observed: Observation = env.observe(case.class_name, case.config, case.input_shape)
+    except Exception as exc:  # noqa: BLE001 - the harness failing is a result, not the end of the run
+        return Result(case, Status.CRASHED, f"harness error: {type(exc).__name__}: {exc}", version, backend, expected)
+    status, detail = compare(case, expected, formula_error, observed, no_formula=no_formula)
+    return Result(case, status, detail, version, backend, expected, observed)
+
+
+def run_cases(cases: Iterable[Case], env: KerasEnv, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    results = []
+    for case in cases:
+        result = run_case(case, env)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
