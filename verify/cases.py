@@ -121,6 +121,14 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
     )
 
 
+def _display(path: Path) -> str:
+    """The path as a person typed it, relative to the working directory where it can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_cases(paths: Iterable[Path | str]) -> tuple[list[Case], list[str]]:
     """All usable cases of ``paths`` in order, and one message per unusable line or file."""
     cases: list[Case] = []
@@ -136,7 +144,7 @@ def load_cases(paths: Iterable[Path | str]) -> tuple[list[Case], list[str]]:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            where = f"{path}:{number}"
+            where = f"{_display(path)}:{number}"
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:

@@ -149,6 +149,7 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
             highlight=False,
         )
     if env is None:
+        console.print(f"derived for Keras {version}; not checked against Keras (--no-keras)", highlight=False)
         return EXIT_OK
     from .cases import parse_case
     from .compare import Status, compare
@@ -174,7 +175,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
     paths = args.cases or builtin_paths()
     cases, problems = load_cases(paths)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     for problem in problems:
         err.print(f"[red]bad input:[/] {problem}", highlight=False, markup=True)
     env = KerasEnv()
@@ -191,7 +192,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     with progress:
         task = progress.add_task("building layers", total=len(cases))
         results = run_cases(cases, env, lambda r: progress.update(task, advance=1, description=r.case.id[:40]))
-    paths_written = write_reports(results, env.versions(), args.out)
+    paths_written = write_reports(results, {**env.versions(), "paramproof": __version__}, args.out)
 
     counts = status_counts(results)
     table = Table(title=f"paramproof on Keras {env.version} ({env.backend})")
@@ -224,7 +225,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    console = Console()
+    console = Console(soft_wrap=True)
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -235,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args, console)
         return cmd_explain(args, console)
     except UsageError as exc:
-        Console(stderr=True).print(f"paramproof: error: {exc}", markup=False, highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"paramproof: error: {exc}", markup=False, highlight=False)
         return EXIT_USAGE
 
 
