@@ -36,8 +36,17 @@ def read_csv(path):
 
 
 DENSE = {"id": "dense", "layer": {"class_name": "Dense", "config": {"units": 10}}, "input_shape": [None, 784]}
-CONV = {"id": "conv", "layer": {"class_name": "Conv2D", "config": {"filters": 32, "kernel_size": 3}}, "input_shape": [None, 224, 224, 3]}
-REFUSED = {"id": "groups", "layer": {"class_name": "Conv2D", "config": {"filters": 6, "kernel_size": 3, "groups": 4}}, "input_shape": [None, 8, 8, 8], "expect": "invalid"}
+CONV = {
+    "id": "conv",
+    "layer": {"class_name": "Conv2D", "config": {"filters": 32, "kernel_size": 3}},
+    "input_shape": [None, 224, 224, 3],
+}
+REFUSED = {
+    "id": "groups",
+    "layer": {"class_name": "Conv2D", "config": {"filters": 6, "kernel_size": 3, "groups": 4}},
+    "input_shape": [None, 8, 8, 8],
+    "expect": "invalid",
+}
 
 
 def test_explain_dense_prints_the_derivation_ending_in_7850_confirmed_by_keras():
@@ -48,7 +57,9 @@ def test_explain_dense_prints_the_derivation_ending_in_7850_confirmed_by_keras()
 
 
 def test_explain_parses_json_values_and_plain_strings():
-    out = paramproof("explain", "Conv2D", "filters=32", "kernel_size=[3,3]", "padding=same", "use_bias=false", "--input-shape", "224,224,3")
+    out = paramproof(
+        "explain", "Conv2D", "filters=32", "kernel_size=[3,3]", "padding=same", "use_bias=false", "--input-shape", "224,224,3"
+    )
     assert out.returncode == 0, out.stderr
     assert "(None, 224, 224, 32)" in out.stdout
     assert "total 864" in out.stdout or "= 864" in out.stdout
@@ -84,7 +95,13 @@ def test_a_discrepancy_exits_1_and_lands_in_discrepancies_csv(tmp_path):
 def test_bad_lines_are_named_by_file_line_and_value_and_the_rest_still_runs(tmp_path):
     cases = write_cases(
         tmp_path / "cases.jsonl",
-        [DENSE, '{"id": "broken", "layer": ', {"id": "shape", "layer": {"class_name": "Dense", "config": {}}, "input_shape": [None, "x"]}, CONV, DENSE],
+        [
+            DENSE,
+            '{"id": "broken", "layer": ',
+            {"id": "shape", "layer": {"class_name": "Dense", "config": {}}, "input_shape": [None, "x"]},
+            CONV,
+            DENSE,
+        ],
     )
     out = paramproof("run", "--cases", str(cases), "--out", str(tmp_path))
     assert out.returncode == 2
