@@ -15,7 +15,6 @@ from typing import Any
 
 from . import layers as _layers  # noqa: F401  (registers the formulas)
 from ._config import Config
-from ._derivation import Derivation
 from ._model import (
     Dim,
     Expectation,
@@ -27,11 +26,12 @@ from ._model import (
     format_output_shape,
     format_shape,
 )
-from ._registry import family, lookup, names
+from ._registry import EXEMPT, family, lookup, names, run
 from ._shapes import as_shape, is_multi
 from ._version import KerasVersion
 
 __all__ = [
+    "EXEMPT",
     "Dim",
     "Expectation",
     "InvalidLayerError",
@@ -40,6 +40,7 @@ __all__ = [
     "Shape",
     "UnknownLayerError",
     "Weight",
+    "exempt",
     "expect",
     "family",
     "format_output_shape",
@@ -49,9 +50,15 @@ __all__ = [
 ]
 
 
-def supported() -> list[str]:
-    """The sorted class names the engine has formulas for, aliases included."""
-    return names()
+def supported(keras: str | KerasVersion | None = None) -> list[str]:
+    """The sorted class names the engine has formulas for, aliases included; with ``keras``, only
+    those that version has."""
+    return names(None if keras is None else KerasVersion.parse(keras))
+
+
+def exempt() -> dict[str, str]:
+    """Public Keras classes that no closed formula can describe, each with the reason."""
+    return dict(EXEMPT)
 
 
 def split_layer(layer: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
@@ -75,8 +82,10 @@ def expect(
     input_shape: Sequence[Any],
     *,
     keras: str | KerasVersion = "3",
+    quantize: str | None = None,
 ) -> Expectation:
-    """What Keras ``keras`` will create for ``layer`` called on ``input_shape`` (batch axis included).
+    """What Keras ``keras`` will create for ``layer`` called on ``input_shape`` (batch axis included),
+    after ``layer.quantize(quantize)`` when that is given (Keras 3).
 
     Raises :class:`InvalidLayerError` where Keras would refuse the layer, and
     :class:`UnknownLayerError` for a class without a formula (or absent from that version).
@@ -89,6 +98,4 @@ def expect(
         shape = tuple(as_shape(s) for s in input_shape)
     else:
         shape = as_shape(input_shape)
-    derivation = Derivation(class_name, shape, str(version))
-    entry.formula(Config(class_name, config, version), shape, derivation)
-    return derivation.finish()
+    return run(entry, Config(class_name, config, version, quantize=quantize), shape)

@@ -1,0 +1,1 @@
+"""Formulas: to be written (issue 3)."""
