@@ -19,9 +19,7 @@ _MISSING = object()
 class Config:
     """A layer config with typed accessors; every refusal names class, key and value."""
 
-    def __init__(
-        self, class_name: str, config: Mapping[str, Any], keras: KerasVersion, *, quantize: str | None = None
-    ) -> None:
+    def __init__(self, class_name: str, config: Mapping[str, Any], keras: KerasVersion, *, quantize: str | None = None) -> None:
         if not isinstance(config, Mapping):
             raise InvalidLayerError(f"{class_name}: config must be a mapping, got {config!r}")
         self.class_name = class_name

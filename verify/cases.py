@@ -17,8 +17,32 @@ from typing import Any
 
 from formulas import KerasVersion, as_shape, is_multi
 
-_REQUIRES = re.compile(r"^\s*keras\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*)\s*$")
-_KNOWN_KEYS = {"id", "layer", "input_shape", "expect", "requires", "note"}
+_REQUIRES = re.compile(r"^\s*(?:keras)?\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*)\s*$")
+_KNOWN_KEYS = {"id", "layer", "input_shape", "expect", "requires", "input_dtype", "quantize", "note"}
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "string", "bool")
+
+
+def version_satisfies(spec: str, version: str) -> bool:
+    """``"keras>=3"`` / ``">=3.14"`` against a Keras version; a bare major compares the line only."""
+    match = _REQUIRES.match(spec)
+    if not match:
+        raise ValueError(f"version condition {spec!r} must look like 'keras>=3' or '<3.14'")
+    op, wanted = match.groups()
+    have, want = KerasVersion.parse(version), KerasVersion.parse(wanted)
+    if "." not in wanted:
+        have_cmp: tuple[int, ...] = (have.major,)
+        want_cmp: tuple[int, ...] = (want.major,)
+    else:
+        have_cmp = (have.major, have.minor, have.patch)
+        want_cmp = (want.major, want.minor, want.patch)
+    return {
+        ">=": have_cmp >= want_cmp,
+        "<=": have_cmp <= want_cmp,
+        "==": have_cmp == want_cmp,
+        "!=": have_cmp != want_cmp,
+        "<": have_cmp < want_cmp,
+        ">": have_cmp > want_cmp,
+    }[op]
 
 
 @dataclass(frozen=True)
@@ -29,33 +53,17 @@ class Case:
     input_shape: Any  # a shape tuple, or a tuple of shape tuples for multi-input layers
     expect_invalid: bool = False
     requires: str | None = None
+    input_dtype: str | tuple[str, ...] = "float32"
+    quantize: str | None = None
     note: str = ""
     source: str = ""  # "file:line"
     layer: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def required_by(self, version: str) -> str | None:
         """Why this case does not apply to Keras ``version`` (None when it does)."""
-        if not self.requires:
+        if not self.requires or version_satisfies(self.requires, version):
             return None
-        match = _REQUIRES.match(self.requires)
-        assert match  # validated when loaded
-        op, wanted = match.groups()
-        have, want = KerasVersion.parse(version), KerasVersion.parse(wanted)
-        if "." not in wanted:  # "keras>=3" compares the major line only
-            have_cmp: tuple[int, ...] = (have.major,)
-            want_cmp: tuple[int, ...] = (want.major,)
-        else:
-            have_cmp = (have.major, have.minor, have.patch)
-            want_cmp = (want.major, want.minor, want.patch)
-        ok = {
-            ">=": have_cmp >= want_cmp,
-            "<=": have_cmp <= want_cmp,
-            "==": have_cmp == want_cmp,
-            "!=": have_cmp != want_cmp,
-            "<": have_cmp < want_cmp,
-            ">": have_cmp > want_cmp,
-        }[op]
-        return None if ok else f"requires {self.requires}; this is Keras {version}"
+        return f"requires {self.requires}; this is Keras {version}"
 
 
 class CaseError(ValueError):
@@ -107,6 +115,17 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
     requires = obj.get("requires")
     if requires is not None and (not isinstance(requires, str) or not _REQUIRES.match(requires)):
         raise CaseError(f"{where}: case {case_id!r}: 'requires' must look like \"keras>=3\", got {requires!r}")
+    dtype = obj.get("input_dtype", "float32")
+    dtypes = list(dtype) if isinstance(dtype, list) else [dtype]
+    if not dtypes or any(d not in DTYPES for d in dtypes):
+        raise CaseError(
+            f"{where}: case {case_id!r}: 'input_dtype' must be one of {', '.join(DTYPES)} (or a list of them), got {dtype!r}"
+        )
+    if isinstance(dtype, list) and not (is_multi(raw_shape) and len(dtype) == len(shape)):
+        raise CaseError(f"{where}: case {case_id!r}: a list 'input_dtype' needs one entry per input shape, got {dtype!r}")
+    quantize = obj.get("quantize")
+    if quantize is not None and (not isinstance(quantize, str) or not quantize):
+        raise CaseError(f"{where}: case {case_id!r}: 'quantize' must be a mode name such as \"int8\", got {quantize!r}")
     note = obj.get("note") or ""
     return Case(
         id=case_id,
@@ -115,6 +134,8 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
         input_shape=shape,
         expect_invalid=expect == "invalid",
         requires=requires,
+        input_dtype=tuple(dtype) if isinstance(dtype, list) else dtype,
+        quantize=quantize,
         note=str(note),
         source=where,
         layer=dict(layer),

@@ -25,6 +25,7 @@ EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
 STATUS_ORDER = (
     "match",
     "both_invalid",
+    "known_issue",
     "mismatch",
     "keras_only_invalid",
     "formula_only_invalid",
@@ -58,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="where the CSV reports go (default: reports/)"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
+    sweep.add_argument("--per-layer", type=int, default=10, metavar="N", help="cases drawn per layer class (default 10)")
+    sweep.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    sweep.add_argument(
+        "--layers", nargs="+", metavar="CLASS", help="only these classes (default: every class with a formula and a space)"
+    )
+    sweep.add_argument("--out", type=Path, default=Path("reports") / "sweep", metavar="DIR", help="default: reports/sweep/")
+    sweep.add_argument("--shrink", type=int, default=5, metavar="N", help="shrink at most N failures (one per class and status)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    coverage = sub.add_parser("coverage", help="list the installed keras.layers classes as covered, exempt or missing")
+    coverage.add_argument("--all", action="store_true", help="list covered classes too")
 
     explain = sub.add_parser("explain", help="derive one layer's weights and output shape, and confirm them on Keras")
     explain.add_argument("class_name", metavar="CLASS", help="Keras layer class, e.g. Dense")
@@ -167,17 +181,16 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK if status.ok else EXIT_DISCREPANCY
 
 
-def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from .cases import builtin_paths, load_cases
+def _execute(cases: list[Any], problems: list[str], out: Path, quiet: bool, console: Console) -> tuple[list[Any], Any]:
+    """Run ``cases`` with a progress bar, write the reports, print the summary table; returns the
+    results and the KerasEnv."""
     from .harness import KerasEnv
     from .report import family_table, status_counts, write_reports
     from .runner import run_cases
 
-    paths = args.cases or builtin_paths()
-    cases, problems = load_cases(paths)
     err = Console(stderr=True, soft_wrap=True)
     for problem in problems:
-        err.print(f"[red]bad input:[/] {problem}", highlight=False, markup=True)
+        err.print(f"[red]bad input:[/] {problem}", highlight=False)
     env = KerasEnv()
     err.print(f"paramproof: {len(cases)} case(s) on Keras {env.version} ({env.backend})", highlight=False)
     progress = Progress(
@@ -187,12 +200,12 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=args.quiet or not err.is_terminal,
+        disable=quiet or not err.is_terminal,
     )
     with progress:
         task = progress.add_task("building layers", total=len(cases))
         results = run_cases(cases, env, lambda r: progress.update(task, advance=1, description=r.case.id[:40]))
-    paths_written = write_reports(results, {**env.versions(), "paramproof": __version__}, args.out)
+    paths_written = write_reports(results, {**env.versions(), "paramproof": __version__}, out)
 
     counts = status_counts(results)
     table = Table(title=f"paramproof on Keras {env.version} ({env.backend})")
@@ -207,21 +220,100 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(table)
     bad = [r for r in results if not r.status.ok]
     for r in bad[:25]:
-        console.print(f"[red]{r.status}[/] {r.case.id} ({r.case.source}): {r.detail}", highlight=False, soft_wrap=True)
+        console.print(f"[red]{r.status}[/] {r.case.id} ({r.case.source}): {r.detail}", highlight=False)
     if len(bad) > 25:
-        console.print(f"… and {len(bad) - 25} more in {paths_written['discrepancies']}")
+        console.print(f"… and {len(bad) - 25} more in {paths_written['discrepancies']}", highlight=False)
     console.print(
         f"reports: {paths_written['results']}, {paths_written['discrepancies']}, {paths_written['environment']}",
         highlight=False,
-        soft_wrap=True,
     )
+    return results, env
+
+
+def _exit_code(results: list[Any], problems: list[str], console: Console) -> int:
     if problems:
         console.print(f"[red]{len(problems)} bad input line(s)[/]; the other cases ran", highlight=False)
         return EXIT_USAGE
-    if not cases:
+    if not results:
         console.print("[red]no cases to run[/]")
         return EXIT_USAGE
-    return EXIT_DISCREPANCY if bad else EXIT_OK
+    return EXIT_DISCREPANCY if any(not r.status.ok for r in results) else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from .cases import builtin_paths, load_cases
+
+    cases, problems = load_cases(args.cases or builtin_paths())
+    results, _ = _execute(cases, problems, args.out, args.quiet, console)
+    return _exit_code(results, problems, console)
+
+
+def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
+    from .harness import KerasEnv
+    from .runner import run_case
+    from .spaces import all_spaces
+    from .sweep import draw, shrink, to_json
+
+    spaces = all_spaces()
+    env = KerasEnv()
+    available = set(formulas.supported(keras=env.version))
+    if args.layers:
+        unknown = [c for c in args.layers if c not in spaces]
+        if unknown:
+            raise UsageError(f"no sweep space for {', '.join(unknown)} (known: {', '.join(sorted(spaces))})")
+        classes = list(args.layers)
+    else:
+        classes = sorted(c for c in spaces if c in available)
+    cases, problems = draw(spaces, classes, args.per_layer, args.seed)
+    results, env = _execute(cases, problems, args.out, args.quiet, console)
+    failures = [r for r in results if not r.status.ok]
+    shown: set[tuple[str, str]] = set()
+    for result in failures:
+        key = (result.case.class_name, str(result.status))
+        if key in shown or len(shown) >= args.shrink:
+            continue
+        shown.add(key)
+        smallest = shrink(result.case, lambda c, st=result.status: run_case(c, env).status == st)
+        console.print(f"[red]{result.status}[/] smallest case that reproduces it:", highlight=False)
+        console.print(to_json(smallest), markup=False, highlight=False)
+        console.print(f"  {run_case(smallest, env).detail}", markup=False, highlight=False)
+    return _exit_code(results, problems, console)
+
+
+def cmd_coverage(args: argparse.Namespace, console: Console) -> int:
+    from .harness import KerasEnv
+
+    env = KerasEnv()
+    installed = sorted(
+        n for n in dir(env.keras.layers) if not n.startswith("_") and isinstance(getattr(env.keras.layers, n), type)
+    )
+    covered = set(formulas.supported(keras=env.version))
+    exempt = formulas.exempt()
+    table = Table(title=f"keras.layers coverage on Keras {env.version}")
+    table.add_column("class")
+    table.add_column("status")
+    table.add_column("reason / family")
+    counts = {"covered": 0, "exempt": 0, "missing": 0}
+    for name in installed:
+        if name in covered:
+            status, why = "covered", formulas.family(name)
+        elif name in exempt:
+            status, why = "exempt", exempt[name]
+        else:
+            status, why = "missing", "no formula"
+        counts[status] += 1
+        if args.all or status != "covered":
+            colour = {"covered": "green", "exempt": "yellow", "missing": "red"}[status]
+            table.add_row(name, f"[{colour}]{status}[/]", why)
+    console.print(table)
+    extra = sorted(covered - set(installed))
+    if extra:
+        console.print(f"formulas for classes this Keras does not export: {', '.join(extra)}", highlight=False)
+    console.print(
+        f"{len(installed)} classes: {counts['covered']} covered, {counts['exempt']} exempt, {counts['missing']} missing",
+        highlight=False,
+    )
+    return EXIT_DISCREPANCY if counts["missing"] else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -232,9 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
     try:
-        if args.command == "run":
-            return cmd_run(args, console)
-        return cmd_explain(args, console)
+        commands = {"run": cmd_run, "sweep": cmd_sweep, "coverage": cmd_coverage, "explain": cmd_explain}
+        return commands[args.command](args, console)
     except UsageError as exc:
         Console(stderr=True, soft_wrap=True).print(f"paramproof: error: {exc}", markup=False, highlight=False)
         return EXIT_USAGE

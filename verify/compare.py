@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from formulas import Expectation, Weight, format_output_shape, format_shape
+from formulas import Expectation, OutputShape, Weight, format_output_shape, format_shape
 
 from .cases import Case
 from .harness import Observation
@@ -17,14 +17,16 @@ class Status(StrEnum):
     BOTH_INVALID = "both_invalid"
     KERAS_ONLY_INVALID = "keras_only_invalid"
     FORMULA_ONLY_INVALID = "formula_only_invalid"
+    KNOWN_ISSUE = "known_issue"
     NO_FORMULA = "no_formula"
     SKIPPED = "skipped"
     CRASHED = "crashed"
 
     @property
     def ok(self) -> bool:
-        """A status that a clean run may contain (skipped: the case does not apply to this Keras)."""
-        return self in (Status.MATCH, Status.BOTH_INVALID, Status.SKIPPED)
+        """A status that a clean run may contain (skipped: the case does not apply to this Keras;
+        known_issue: Keras is wrong in a way recorded in ``verify/known_issues``)."""
+        return self in (Status.MATCH, Status.BOTH_INVALID, Status.SKIPPED, Status.KNOWN_ISSUE)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,12 @@ def compare(
     observed: Observation,
     *,
     no_formula: bool = False,
+    expected_eager: OutputShape | None = None,
 ) -> tuple[Status, str]:
-    """Status and a one-line detail that says what was expected and what came."""
+    """Status and a one-line detail that says what was expected and what came.
+
+    ``expected_eager`` is the engine's output shape for the eager pass's concrete input shape;
+    it is compared with the shape Keras's forward pass really produced."""
     if no_formula:
         return Status.NO_FORMULA, formula_error or "no formula"
     if observed.refused and expected is None:
@@ -76,12 +82,24 @@ def compare(
     if observed.refused:
         return Status.KERAS_ONLY_INVALID, f"Keras refused: {observed.error}"
     if expected is None:
-        return Status.FORMULA_ONLY_INVALID, f"formula refused: {formula_error}"
+        detail = f"formula refused: {formula_error}"
+        if observed.eager_error:
+            detail += f"; Keras built it symbolically, but its eager call failed: {observed.eager_error}"
+        return Status.FORMULA_ONLY_INVALID, detail
     problems = weight_differences(expected.weights, observed.weights)
+    eager_agrees = (
+        observed.eager_output_shape is not None and expected_eager is not None and observed.eager_output_shape == expected_eager
+    )
     if expected.output_shape != observed.output_shape:
+        note = " (the eager output agrees with the formula)" if eager_agrees else ""
         problems.append(
             f"output shape: formula {format_output_shape(expected.output_shape)}, "
-            f"Keras {format_output_shape(observed.output_shape)}"  # type: ignore[arg-type]
+            f"Keras {format_output_shape(observed.output_shape)}{note}"  # type: ignore[arg-type]
+        )
+    if observed.eager_output_shape is not None and expected_eager is not None and not eager_agrees:
+        problems.append(
+            f"eager output shape on {_input_text(observed.eager_input_shape)}: formula {format_output_shape(expected_eager)}, "
+            f"Keras {format_output_shape(observed.eager_output_shape)}"
         )
     if observed.count_params is not None and observed.count_params != expected.total:
         problems.append(f"count_params: formula {expected.total:,}, Keras {observed.count_params:,}")
@@ -89,4 +107,15 @@ def compare(
         problems.append("the case says Keras must refuse this layer, but Keras built it")
     if problems:
         return Status.MISMATCH, "; ".join(problems)
-    return Status.MATCH, f"{expected.total:,} params, output {format_output_shape(expected.output_shape)}"
+    detail = f"{expected.total:,} params, output {format_output_shape(expected.output_shape)}"
+    if eager_agrees:
+        detail += f"; eager {format_output_shape(observed.eager_output_shape)} on {_input_text(observed.eager_input_shape)}"  # type: ignore[arg-type]
+    elif observed.eager_error:
+        detail += f"; eager call failed: {observed.eager_error}"
+    return Status.MATCH, detail
+
+
+def _input_text(shape: object) -> str:
+    if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    return format_shape(shape)  # type: ignore[arg-type]

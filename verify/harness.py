@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import math
 import os
 import re
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -23,10 +24,16 @@ from formulas import OutputShape, Shape, Weight
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-#: Layers whose symbolic input must be an integer tensor.
-INTEGER_INPUTS = frozenset({"Embedding"})
+#: Layers whose symbolic input defaults to an integer tensor (a case's ``input_dtype`` overrides).
+INTEGER_INPUTS = frozenset({"Embedding", "ReversibleEmbedding"})
 #: Config keys that hold a nested layer config (wrappers, RNN cells …), built recursively.
 NESTED_LAYER_KEYS = ("layer", "backward_layer", "cell", "cells", "layers")
+#: Layers called with their inputs as separate positional arguments: ``layer(query, value, key)``.
+POSITIONAL_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
+#: Inputs larger than this are not run eagerly (the symbolic build is still checked).
+EAGER_MAX_ELEMENTS = 1_000_000
+#: What an unknown (None) dimension becomes for the eager forward pass: batch, then the others.
+EAGER_BATCH, EAGER_DIM = 2, 8
 
 _NAME_SUFFIX = re.compile(r":\d+$")
 
@@ -44,12 +51,19 @@ def _dims(shape: Any) -> Shape:
 
 @dataclass(frozen=True)
 class Observation:
-    """What Keras did: the weights it created and the output shape, or why it refused."""
+    """What Keras did: the weights it created and the output shape, or why it refused.
+
+    ``eager_input_shape``/``eager_output_shape`` come from one real forward pass on a small batch
+    (None dims made concrete); Keras's symbolic shape is sometimes wrong where the eager one is not.
+    """
 
     weights: tuple[Weight, ...] = ()
     output_shape: OutputShape | None = None
     count_params: int | None = None
     error: str | None = None
+    eager_input_shape: Any = None
+    eager_output_shape: OutputShape | None = None
+    eager_error: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -78,7 +92,14 @@ class KerasEnv:
     def keras(self) -> Any:
         warnings.filterwarnings("ignore")
         with _quiet_native_stderr():
-            return self._import_keras()
+            keras = self._import_keras()
+        try:  # TensorFlow's Python logger warns about tf.function retracing on every new shape
+            import tensorflow as tf
+
+            tf.get_logger().setLevel("ERROR")
+        except ImportError:  # pragma: no cover - a non-TensorFlow backend
+            pass
+        return keras
 
     def _import_keras(self) -> Any:
         legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes")
@@ -138,41 +159,106 @@ class KerasEnv:
         layer configs first (``keras.layers.deserialize`` of a minimal config fails in Keras 3)."""
         cls = self.layer_class(class_name)
         config = copy.deepcopy(dict(config))
+        nested = False
         for key in NESTED_LAYER_KEYS:
             value = config.get(key)
             if _is_layer_spec(value):
                 config[key] = self.build_layer(value["class_name"], value.get("config") or {})
+                nested = True
             elif isinstance(value, list) and value and all(_is_layer_spec(v) for v in value):
                 config[key] = [self.build_layer(v["class_name"], v.get("config") or {}) for v in value]
-        return cls.from_config(config)
+                nested = True
+        # from_config would try to deserialize the already-built inner layers again.
+        return cls(**config) if nested else cls.from_config(config)
 
     def symbolic_input(self, shape: Sequence[int | None], dtype: str) -> Any:
         return self.keras.Input(batch_shape=tuple(shape), dtype=dtype)
 
-    def observe(self, class_name: str, config: Mapping[str, Any], input_shape: Any) -> Observation:
-        """Build ``class_name(**config)``, call it on symbolic inputs and read the result.
+    def observe(
+        self,
+        class_name: str,
+        config: Mapping[str, Any],
+        input_shape: Any,
+        *,
+        input_dtype: str | Sequence[str] | None = None,
+        quantize: str | None = None,
+        eager: bool = True,
+    ) -> Observation:
+        """Build ``class_name(**config)``, call it on symbolic inputs (RNN cells are built, not
+        called), optionally quantize it, read the result, then run one eager forward pass.
 
-        Anything Keras raises while constructing or calling the layer is a refusal; an error while
-        reading a built layer propagates (the caller records it as a crash)."""
+        Anything Keras raises while constructing, calling or quantizing the layer is a refusal; an
+        error while reading a built layer propagates (the caller records it as a crash)."""
         multi = bool(input_shape) and isinstance(input_shape[0], (list, tuple))
+        shapes = list(input_shape) if multi else [input_shape]
+        dtypes = self._dtypes(class_name, input_dtype, len(shapes))
+        is_cell = class_name.endswith("Cell") or class_name == "StackedRNNCells"
         try:
             if class_name == "InputLayer":
                 layer, output = self._input_layer(config, input_shape)
+                output_shape = _output_shape(output)
             else:
                 layer = self.build_layer(class_name, config)
-                dtype = "int32" if class_name in INTEGER_INPUTS else "float32"
-                if multi:
-                    inputs: Any = [self.symbolic_input(s, dtype) for s in input_shape]
+                if is_cell:
+                    layer.build(tuple(input_shape))
+                    output_shape = (input_shape[0], _cell_output_size(layer))
                 else:
-                    inputs = self.symbolic_input(input_shape, dtype)
-                output = layer(inputs)
+                    inputs = [self.symbolic_input(s, d) for s, d in zip(shapes, dtypes)]
+                    output_shape = _output_shape(self._call(layer, class_name, inputs, multi))
+            if quantize is not None:
+                if not hasattr(layer, "quantize"):
+                    raise ValueError(f"Keras {self.version} has no quantization (layer.quantize)")
+                layer.quantize(quantize)
         except Exception as exc:  # noqa: BLE001 - Keras refusing the layer is the observation
             return Observation(error=_error_text(exc))
-        return Observation(
+        observation = Observation(
             weights=tuple(Weight(normalise_weight_name(w.name), _dims(w.shape), bool(w.trainable)) for w in layer.weights),
-            output_shape=_output_shape(output),
+            output_shape=output_shape,
             count_params=int(layer.count_params()),
         )
+        if not eager or is_cell or class_name == "InputLayer":
+            return observation
+        concrete = [_concrete(s) for s in shapes]
+        if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):
+            return observation
+        eager_input = tuple(concrete) if multi else concrete[0]
+        try:
+            arrays = [self._sample(s, d) for s, d in zip(concrete, dtypes)]
+            eager_output = _output_shape(self._call(layer, class_name, arrays, multi))
+        except Exception as exc:  # noqa: BLE001 - recorded next to the symbolic result
+            return replace(observation, eager_input_shape=eager_input, eager_error=_error_text(exc))
+        return replace(observation, eager_input_shape=eager_input, eager_output_shape=eager_output)
+
+    @staticmethod
+    def _call(layer: Any, class_name: str, inputs: list[Any], multi: bool) -> Any:
+        if not multi:
+            return layer(inputs[0])
+        if class_name in POSITIONAL_INPUTS:
+            return layer(*inputs)
+        return layer(inputs)
+
+    @staticmethod
+    def _dtypes(class_name: str, input_dtype: str | Sequence[str] | None, n: int) -> list[str]:
+        if input_dtype is None:
+            return ["int32" if class_name in INTEGER_INPUTS else "float32"] * n
+        if isinstance(input_dtype, str):
+            return [input_dtype] * n
+        return list(input_dtype)
+
+    def _sample(self, shape: tuple[int, ...], dtype: str) -> Any:
+        """A small deterministic batch: normal floats, zeros for ints (a valid index for every
+        lookup/embedding), the string "a" for strings."""
+        import numpy as np
+        import tensorflow as tf
+
+        if dtype == "string":
+            return tf.constant(np.full(shape, "a", dtype=object))
+        if dtype.startswith("int"):
+            return np.zeros(shape, dtype=dtype)
+        if dtype == "bool":
+            return np.ones(shape, dtype=bool)
+        rng = np.random.default_rng(0)
+        return rng.standard_normal(shape).astype("float32" if dtype == "bfloat16" else dtype)
 
     def _input_layer(self, config: Mapping[str, Any], input_shape: Any) -> tuple[Any, Any]:
         config = dict(config)
@@ -199,6 +285,20 @@ def _quiet_native_stderr() -> Iterator[None]:
 
 def _is_layer_spec(value: object) -> bool:
     return isinstance(value, Mapping) and isinstance(value.get("class_name"), str) and "config" in value
+
+
+def _cell_output_size(cell: Any) -> int | None:
+    size = cell.output_size
+    if isinstance(size, (list, tuple)):
+        size = size[-1] if size else None
+    if hasattr(size, "as_list"):
+        size = size.as_list()[-1]
+    return None if size is None else int(size)
+
+
+def _concrete(shape: Sequence[int | None]) -> tuple[int, ...]:
+    """None dims made concrete for the eager pass: the batch axis → 2, any other → 8."""
+    return tuple((EAGER_BATCH if i == 0 else EAGER_DIM) if d is None else int(d) for i, d in enumerate(shape))
 
 
 def _output_shape(output: Any) -> OutputShape:

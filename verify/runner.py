@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable
 
 import formulas
 
+from . import known_issues
 from .cases import Case
 from .compare import Result, Status, compare
 from .harness import KerasEnv, Observation
 
 
-def run_case(case: Case, env: KerasEnv) -> Result:
+def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
     """One case, end to end.  Never raises: an unexpected harness error is a ``crashed`` result."""
     version, backend = env.version, env.backend
     why_not = case.required_by(version)
@@ -21,16 +22,35 @@ def run_case(case: Case, env: KerasEnv) -> Result:
     formula_error: str | None = None
     no_formula = False
     try:
-        expected = formulas.expect(case.layer, case.input_shape, keras=version)
+        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize)
     except formulas.UnknownLayerError as exc:
         formula_error, no_formula = str(exc), True
     except formulas.InvalidLayerError as exc:
         formula_error = str(exc)
     try:
-        observed: Observation = env.observe(case.class_name, case.config, case.input_shape)
+        observed: Observation = env.observe(
+            case.class_name,
+            case.config,
+            case.input_shape,
+            input_dtype=case.input_dtype if case.input_dtype != "float32" else None,
+            quantize=case.quantize,
+            eager=eager,
+        )
     except Exception as exc:  # noqa: BLE001 - the harness failing is a result, not the end of the run
         return Result(case, Status.CRASHED, f"harness error: {type(exc).__name__}: {exc}", version, backend, expected)
-    status, detail = compare(case, expected, formula_error, observed, no_formula=no_formula)
+    expected_eager = None
+    if expected is not None and observed.eager_input_shape is not None:
+        try:
+            expected_eager = formulas.expect(
+                case.layer, observed.eager_input_shape, keras=version, quantize=case.quantize
+            ).output_shape
+        except (formulas.InvalidLayerError, formulas.UnknownLayerError):
+            expected_eager = None
+    status, detail = compare(case, expected, formula_error, observed, no_formula=no_formula, expected_eager=expected_eager)
+    if not status.ok:
+        issue = known_issues.explain(case.class_name, version, str(status), detail)
+        if issue is not None:
+            status, detail = Status.KNOWN_ISSUE, f"known issue {issue.id} ({issue.link}): {detail}"
     return Result(case, status, detail, version, backend, expected, observed)
 
 

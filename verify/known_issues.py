@@ -1,0 +1,90 @@
+"""Known upstream Keras issues: a data file per family in ``verify/known_issues/*.json``.
+
+Each entry names the layer, the Keras versions, the status and a pattern of the detail it
+explains, what Keras reports, what is true, and the upstream link.  A result an entry explains
+gets status ``known_issue``: it is reported, and it does not fail the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .cases import version_satisfies
+
+_FIELDS = {"id", "layer", "keras", "status", "detail_pattern", "keras_reports", "truth", "link"}
+
+
+@dataclass(frozen=True)
+class KnownIssue:
+    id: str
+    layer: str
+    keras: str
+    status: tuple[str, ...]
+    detail_pattern: str
+    keras_reports: str
+    truth: str
+    link: str
+
+    def explains(self, class_name: str, version: str, status: str, detail: str) -> bool:
+        return (
+            self.layer in ("*", class_name)
+            and status in self.status
+            and version_satisfies(self.keras, version)
+            and re.search(self.detail_pattern, detail) is not None
+        )
+
+
+def _parse(entry: object, where: str) -> KnownIssue:
+    if not isinstance(entry, dict) or not _FIELDS <= set(entry):
+        raise ValueError(f"{where}: a known issue needs the keys {sorted(_FIELDS)}, got {entry!r}")
+    status = entry["status"]
+    statuses = tuple(status) if isinstance(status, list) else (status,)
+    issue = KnownIssue(
+        id=str(entry["id"]),
+        layer=str(entry["layer"]),
+        keras=str(entry["keras"]),
+        status=statuses,
+        detail_pattern=str(entry["detail_pattern"]),
+        keras_reports=str(entry["keras_reports"]),
+        truth=str(entry["truth"]),
+        link=str(entry["link"]),
+    )
+    re.compile(issue.detail_pattern)
+    version_satisfies(issue.keras, "3")  # validates the syntax
+    return issue
+
+
+def load(paths: list[Path] | None = None) -> tuple[KnownIssue, ...]:
+    """Every entry of the shipped data files (or of ``paths``); a malformed file is an error."""
+    if paths is None:
+        root = resources.files("verify") / "known_issues"
+        paths = sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".json"))
+    issues = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: expected a JSON list of known issues")
+        issues.extend(_parse(entry, f"{path}[{i}]") for i, entry in enumerate(data))
+    ids = [i.id for i in issues]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate known-issue ids: {sorted(duplicates)}")
+    return tuple(issues)
+
+
+@cache
+def shipped() -> tuple[KnownIssue, ...]:
+    return load()
+
+
+def explain(class_name: str, version: str, status: str, detail: str) -> KnownIssue | None:
+    """The known issue that explains this result, if any."""
+    for issue in shipped():
+        if issue.explains(class_name, version, status, detail):
+            return issue
+    return None
