@@ -1,0 +1,63 @@
+"""Known upstream issues: the data files are well formed, and a Keras bug is told apart from a
+formula error by the eager forward pass."""
+
+import re
+
+import pytest
+
+from verify import known_issues
+from verify.cases import builtin_paths, load_cases, parse_case
+from verify.compare import Status
+from verify.runner import run_case
+
+
+def test_every_shipped_known_issue_is_well_formed():
+    issues = known_issues.load()
+    assert issues, "no known issues shipped"
+    for issue in issues:
+        assert issue.link.startswith("https://github.com/"), issue.id
+        assert issue.keras_reports and issue.truth
+        re.compile(issue.detail_pattern)
+        assert set(issue.status) <= {"mismatch", "keras_only_invalid", "formula_only_invalid"}
+
+
+def test_a_known_issue_needs_layer_version_status_and_pattern_to_match():
+    issue = next(i for i in known_issues.load() if i.id == "keras-21695-activation-glu-symbolic-shape")
+    detail = "output shape: formula (None, 4), Keras (None, 8) (the eager output agrees with the formula)"
+    assert issue.explains("Activation", "3.15.1", "mismatch", detail)
+    assert not issue.explains("Dense", "3.15.1", "mismatch", detail)
+    assert not issue.explains("Activation", "2.15.0", "mismatch", detail)
+    assert not issue.explains("Activation", "3.15.1", "formula_only_invalid", detail)
+    assert not issue.explains("Activation", "3.15.1", "mismatch", "output shape: formula (None, 4), Keras (None, 8)")
+
+
+@pytest.mark.keras
+def test_glu_symbolic_shape_bug_is_detected_and_the_eager_shape_confirms_the_formula(keras_env):
+    if not keras_env.is_keras3:
+        pytest.skip("Keras 2 has no glu activation")
+    case = parse_case(
+        {"id": "glu", "layer": {"class_name": "Activation", "config": {"activation": "glu"}}, "input_shape": [None, 5, 8]},
+        "test",
+    )
+    result = run_case(case, keras_env)
+    assert result.expected.output_shape == (None, 5, 4)
+    assert result.observed.output_shape == (None, 5, 8)  # Keras's symbolic shape: wrong
+    assert result.observed.eager_output_shape == (2, 5, 4)  # what the layer really produces
+    assert result.status is Status.KNOWN_ISSUE
+    assert "keras-team/keras/issues/21695" in result.detail
+
+
+@pytest.mark.keras
+def test_without_the_eager_pass_the_same_case_is_a_plain_mismatch(keras_env):
+    if not keras_env.is_keras3:
+        pytest.skip("Keras 2 has no glu activation")
+    case = parse_case(
+        {"id": "glu", "layer": {"class_name": "Activation", "config": {"activation": "glu"}}, "input_shape": [None, 8]},
+        "test",
+    )
+    assert run_case(case, keras_env, eager=False).status is Status.MISMATCH
+
+
+def test_catalog_cases_that_exercise_known_issues_exist():
+    cases, _ = load_cases(builtin_paths())
+    assert any(c.id == "act-glu-halves-last-axis" for c in cases)
