@@ -32,6 +32,8 @@ RESULT_COLUMNS = [
     "observed_count_params",
     "expected_output_shape",
     "observed_output_shape",
+    "eager_input_shape",
+    "eager_output_shape",
     "expected_weights",
     "observed_weights",
     "status",
@@ -70,6 +72,8 @@ def result_row(r: Result) -> dict[str, Any]:
         "observed_count_params": o.count_params if seen else None,  # type: ignore[union-attr]
         "expected_output_shape": format_output_shape(e.output_shape) if e else "",
         "observed_output_shape": format_output_shape(o.output_shape) if seen else "",  # type: ignore[union-attr, arg-type]
+        "eager_input_shape": _shape_text(o.eager_input_shape) if seen and o.eager_input_shape else "",  # type: ignore[union-attr]
+        "eager_output_shape": format_output_shape(o.eager_output_shape) if seen and o.eager_output_shape else "",  # type: ignore[union-attr]
         "expected_weights": _weights_text(e.weights) if e else "",
         "observed_weights": _weights_text(o.weights) if seen else "",  # type: ignore[union-attr]
         "status": str(r.status),
