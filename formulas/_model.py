@@ -16,7 +16,12 @@ class InvalidLayerError(ValueError):
 
 
 class UnknownLayerError(LookupError):
-    """No formula for this class name (or the named Keras version has no such layer)."""
+    """No formula for this class name (or the named Keras version has no such layer: then
+    ``absent_from_version`` is True)."""
+
+    def __init__(self, message: str, *, absent_from_version: bool = False) -> None:
+        super().__init__(message)
+        self.absent_from_version = absent_from_version
 
 
 def shape_size(shape: Shape) -> int:

@@ -98,7 +98,7 @@ def lookup(class_name: str, version: KerasVersion) -> Entry:
         raise UnknownLayerError(f"no formula for layer class {class_name!r}{hint}")
     why = entry.missing_from(version)
     if why:
-        raise UnknownLayerError(why)
+        raise UnknownLayerError(why, absent_from_version=True)
     return entry
 
 

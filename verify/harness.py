@@ -30,6 +30,9 @@ INTEGER_INPUTS = frozenset({"Embedding", "ReversibleEmbedding"})
 NESTED_LAYER_KEYS = ("layer", "backward_layer", "cell", "cells", "layers")
 #: Layers called with their inputs as separate positional arguments: ``layer(query, value, key)``.
 POSITIONAL_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
+#: Keras 2 classes whose ``from_config`` pops build-time keys that a minimal config lacks
+#: (MultiHeadAttention: query_shape, key_shape, value_shape): missing ones are passed as None.
+BUILD_KEYS_K2 = {"MultiHeadAttention": ("query_shape", "key_shape", "value_shape")}
 #: Inputs larger than this are not run eagerly (the symbolic build is still checked).
 EAGER_MAX_ELEMENTS = 1_000_000
 #: What an unknown (None) dimension becomes for the eager forward pass: batch, then the others.
@@ -168,8 +171,18 @@ class KerasEnv:
             elif isinstance(value, list) and value and all(_is_layer_spec(v) for v in value):
                 config[key] = [self.build_layer(v["class_name"], v.get("config") or {}) for v in value]
                 nested = True
+        if not self.is_keras3:
+            for key in BUILD_KEYS_K2.get(class_name, ()):
+                config.setdefault(key, None)
         # from_config would try to deserialize the already-built inner layers again.
-        return cls(**config) if nested else cls.from_config(config)
+        if nested:
+            return cls(**config)
+        try:
+            return cls.from_config(config)
+        except KeyError:
+            # Some from_config implementations read keys that only a full get_config() has
+            # (Keras 3 Rescaling's offset, TextVectorization's split …); the constructor has defaults.
+            return cls(**config)
 
     def symbolic_input(self, shape: Sequence[int | None], dtype: str) -> Any:
         return self.keras.Input(batch_shape=tuple(shape), dtype=dtype)

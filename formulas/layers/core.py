@@ -12,6 +12,7 @@ from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import as_shape
 from ._common import rank, rate_in_unit_interval, single
+from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, lora_rank
 
 _ACTIVATIONS_K3 = frozenset(
     "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
@@ -42,10 +43,16 @@ def input_layer(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> Non
     d.output(x, "input shape")
 
 
-@register("Dense", family="core")
+@register("Dense", family="core", quantizable=True)
 def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """kernel (d, u), bias (u,): u·(d + 1).  Only the last axis is used, whatever the rank:
-    Dense(10) on (None, 218, 218, 128) has 10 × (128 + 1) = 1,290 weights."""
+    Dense(10) on (None, 218, 218, 128) has 10 × (128 + 1) = 1,290 weights.
+
+    Keras 3 (``keras/src/layers/core/dense.py``): ``lora_rank`` r freezes the kernel and adds
+    lora_kernel_a (d, r) + lora_kernel_b (r, u); ``quantize("int8")`` re-creates the kernel as int8
+    (non-trainable) after the bias, plus kernel_scale (u,); ``"int4"`` packs it as (d, ⌈u/2⌉) with
+    scale and zero point per (⌈d/128⌉, u) and g_idx (d,); ``"float8"`` adds three scalar scales and
+    three (1024,) amax histories."""
     x = single(cfg, x)
     if cfg.keras.is_keras3:
         units = cfg.get("units")
@@ -55,13 +62,41 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
         units = cfg.integer("units", minimum=0)
     use_bias = cfg.boolean("use_bias", True)
     d.arg("units", units)
+    lora = lora_rank(cfg, "kernel_constraint")
+    mode = check_quantize_mode(cfg, ("int8", "int4", "float8"))
     rank(cfg, x, min_ndim=2)
     last = x[-1]
     if last is None:
         raise cfg.fail(f"the last dimension of the input must be defined, got None in {x}")
-    d.weight("kernel", [("d", last), ("u", units)])
+    kernel = [("d", last), ("u", units)]
+    lora_axes = ([("d", last), ("r", lora)], [("r", lora), ("u", units)]) if lora else None
+    if mode in ("int8", "int4"):
+        if use_bias:
+            d.weight("bias", [("u", units)])
+        if lora_axes:
+            d.arg("lora_rank", lora)
+            d.weight("lora_kernel_a", lora_axes[0])
+            d.weight("lora_kernel_b", lora_axes[1])
+        if mode == "int8":
+            d.weight("kernel", kernel, trainable=False)
+            d.weight("kernel_scale", [("u", units)], trainable=False)
+        else:
+            int4_grouped(d, "kernel", last, units)
+        d.output((*x[:-1], units), "(*input[:-1], u)")
+        return
+    d.weight("kernel", kernel, trainable=lora is None)
     if use_bias:
         d.weight("bias", [("u", units)])
+    if lora_axes:
+        d.arg("lora_rank", lora)
+        d.weight("lora_kernel_a", lora_axes[0])
+        d.weight("lora_kernel_b", lora_axes[1])
+    if mode == "float8":
+        float8_weights(d)
+    elif lora:
+        if use_bias:
+            d.total("u + r × (d + u)   (+ d × u frozen)", u=units, d=last, r=lora)
+    elif use_bias:
         d.total("u × (d + 1)", u=units, d=last)
     else:
         d.arg("use_bias", False)
@@ -253,22 +288,62 @@ def gaussian_noise(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> 
     _same_shape(cfg, x, d)
 
 
-@register("Embedding", family="embedding")
+@register("Embedding", family="embedding", quantizable=True)
 def embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """embeddings (V, D): V·D whatever the input; the output appends D to the input shape.
-    ``mask_zero`` changes nothing; ``input_length`` (Keras 2) only fills an unknown length."""
+    ``mask_zero`` changes nothing; ``input_length`` (Keras 2) only fills an unknown length.
+
+    Keras 3 (``keras/src/layers/core/embedding.py``): ``lora_rank`` r freezes the embeddings and
+    adds lora_embeddings_a (V, r) + lora_embeddings_b (r, D); ``quantize("int8")`` re-creates the
+    embeddings as int8 after the LoRA weights, plus embeddings_scale (V,); ``"int4"`` packs them as
+    (V, ⌈D/2⌉) with scale and zero point (V, ⌈D/128⌉) and g_idx (D,); float8 is refused."""
     x = single(cfg, x)
-    vocab = cfg.integer("input_dim", minimum=1)
-    dim = cfg.integer("output_dim", minimum=1)
+    vocab, dim = _embedding_dims(cfg)
     d.arg("input_dim", vocab)
     d.arg("output_dim", dim)
-    d.weight("embeddings", [("V", vocab), ("D", dim)])
-    d.total("V × D", V=vocab, D=dim)
+    lora = lora_rank(cfg, "embeddings_constraint")
+    mode = check_quantize_mode(cfg, ("int8", "int4"))
+    _embedding_weights(cfg, d, vocab, dim, lora, mode)
     out: Shape = (*x, dim)
     length = cfg.raw.get("input_length")
     if not cfg.keras.is_keras3 and length is not None:
         out = _keras2_embedding_shape(cfg, x, length, dim)
     d.output(out, "(*input, D)")
+
+
+def _embedding_dims(cfg: Config) -> tuple[int, int]:
+    if not cfg.keras.is_keras3:
+        return cfg.integer("input_dim", minimum=1), cfg.integer("output_dim", minimum=1)
+    dims = []
+    for key in ("input_dim", "output_dim"):
+        value = cfg.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise cfg.fail(f"{key}={value!r} must be a positive integer")
+        dims.append(value)
+    return dims[0], dims[1]
+
+
+def _embedding_weights(cfg: Config, d: Derivation, vocab: int, dim: int, lora: int | None, mode: str | None) -> None:
+    """The embeddings, LoRA and quantization weights of Embedding (and ReversibleEmbedding)."""
+    table = [("V", vocab), ("D", dim)]
+    if lora:
+        d.arg("lora_rank", lora)
+    if mode is None:
+        d.weight("embeddings", table, trainable=lora is None)
+    if lora:
+        d.weight("lora_embeddings_a", [("V", vocab), ("r", lora)])
+        d.weight("lora_embeddings_b", [("r", lora), ("D", dim)])
+    if mode == "int8":
+        d.weight("embeddings", table, trainable=False)
+        d.weight("embeddings_scale", [("V", vocab)], trainable=False)
+    elif mode == "int4":
+        groups = math.ceil(dim / INT4_BLOCK)
+        d.weight("embeddings", [("V", vocab), ("⌈D/2⌉", (dim + 1) // 2)], trainable=False)
+        d.weight("embeddings_scale", [("V", vocab), ("⌈D/128⌉", groups)], trainable=False)
+        d.weight("embeddings_zero", [("V", vocab), ("⌈D/128⌉", groups)], trainable=False)
+        d.weight("g_idx", [("D", dim)], trainable=False)
+    elif lora is None:
+        d.total("V × D", V=vocab, D=dim)
 
 
 def _keras2_embedding_shape(cfg: Config, x: Shape, length: object, dim: int) -> Shape:
