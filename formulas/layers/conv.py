@@ -1,6 +1,8 @@
 """Conv1D/2D/3D: one formula, parameterised by rank.
 
 kernel k₁ × … × k_r × (C/g) × F, bias (F,): F·(K·C/g + 1), K = ∏ kernel_size.
+LoRA (Keras 3.3+, ``lora_rank=r``): the kernel becomes non-trainable and two trainable factors
+follow the bias, lora_kernel_a k₁ × … × k_r × (C/g) × r and lora_kernel_b r × F (``enable_lora``).
 Per spatial axis: valid floor((L − k_eff)/s) + 1 with k_eff = d(k − 1) + 1; same/causal ceil(L/s).
 Sources: ``keras/src/layers/convolutional/base_conv.py`` and ``ops/operation_utils.py`` (Keras 3),
 ``tf_keras/src/layers/convolutional/base_conv.py`` and ``utils/conv_utils.py`` (Keras 2).
@@ -33,6 +35,23 @@ def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_refu
             raise cfg.fail(f"computed output size would be {length} for input {x}: the window is larger than the padded input")
 
 
+def lora_rank(cfg: Config) -> int | None:
+    """``lora_rank`` (Keras 3.3+; 0 or None means no LoRA) and ``lora_alpha`` (3.10+, no effect on
+    counts); Keras 2 and older Keras 3 refuse the keywords whatever their value."""
+    k = cfg.keras
+    for key, since in (("lora_rank", (3, 3)), ("lora_alpha", (3, 10))):
+        if key in cfg.raw and (not k.is_keras3 or (k.major, k.minor) < since):
+            raise cfg.fail(f"{key}={cfg.raw[key]!r}: Keras {k} has no `{key}` argument on {cfg.class_name}")
+    if not cfg.raw.get("lora_rank"):
+        return None
+    rank = cfg.integer("lora_rank")
+    if rank < 0:
+        raise cfg.fail(f"lora_rank={rank} must be >= 0")
+    if cfg.raw.get("kernel_constraint") is not None:
+        raise cfg.fail("lora_rank: LoRA is incompatible with a kernel_constraint")
+    return rank
+
+
 def conv(rank: int):  # type: ignore[no-untyped-def]
     def formula(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
         x = single(cfg, x_in)
@@ -45,6 +64,7 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
         data_format = cfg.data_format()
         groups = cfg.integer("groups", 1, minimum=1)
         use_bias = cfg.boolean("use_bias", True)
+        lora = lora_rank(cfg)
         d.arg("filters", filters)
         d.arg("kernel_size", kernel)
         for key, value, default in (("strides", strides, 1), ("dilation_rate", dilation, 1)):
@@ -58,6 +78,8 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
             d.arg("groups", groups)
         if not use_bias:
             d.arg("use_bias", False)
+        if lora is not None:
+            d.arg("lora_rank", lora)
         if filters % groups:
             raise cfg.fail(f"filters={filters} is not divisible by groups={groups}")
         if max(strides) > 1 and max(dilation) > 1:
@@ -82,11 +104,19 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
 
         ksyms = _AXES[rank - 1].split()
         csym = "C/g" if groups > 1 else "C"
-        d.weight("kernel", [*zip(ksyms, kernel), (csym, channels // groups), ("F", filters)])
+        d.weight("kernel", [*zip(ksyms, kernel), (csym, channels // groups), ("F", filters)], trainable=lora is None)
         kprod = " × ".join(ksyms)
         values = dict(zip(ksyms, kernel), C=channels, g=groups, F=filters)
         if use_bias:
             d.weight("bias", [("F", filters)])
+        if lora is not None:
+            d.weight("lora_kernel_a", [*zip(ksyms, kernel), (csym, channels // groups), ("r", lora)])
+            d.weight("lora_kernel_b", [("r", lora), ("F", filters)])
+            values["r"] = lora
+            bias_term = " + F" if use_bias else ""
+            d.total(f"{kprod} × {csym} × F + r × ({kprod} × {csym} + F){bias_term}", **values)
+            d.note(f"LoRA rank {lora}: the kernel is frozen; trainable r × ({kprod} × {csym} + F){bias_term}")
+        elif use_bias:
             d.total(f"F × ({kprod} × {csym} + 1)", **values)
         else:
             d.total(f"{kprod} × {csym} × F", **values)
