@@ -129,3 +129,31 @@ def test_keras2_line_runs_the_whole_catalog_cleanly(tmp_path):
     assert rows[0]["keras_version"].startswith("2.")
     assert {r["status"] for r in rows} <= {"match", "both_invalid", "skipped"}
     assert sum(r["status"] == "match" for r in rows) >= 150
+
+
+def test_coverage_lists_no_missing_keras3_class():
+    out = paramproof("coverage")
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert " 0 missing" in out.stdout
+    assert "Lambda" in out.stdout and "exempt" in out.stdout
+
+
+def test_coverage_lists_no_missing_keras2_class():
+    pytest.importorskip("tf_keras")
+    out = paramproof("coverage", env={"TF_USE_LEGACY_KERAS": "1"})
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert " 0 missing" in out.stdout
+
+
+def test_a_class_this_keras_does_not_have_is_refused_by_both(tmp_path):
+    k2_only = {
+        "id": "lc",
+        "layer": {"class_name": "LocallyConnected1D", "config": {"filters": 2, "kernel_size": 3}},
+        "input_shape": [None, 8, 3],
+    }
+    k3_only = {"id": "rms", "layer": {"class_name": "RMSNormalization", "config": {}}, "input_shape": [None, 8, 3]}
+    cases = write_cases(tmp_path / "cases.jsonl", [k2_only, k3_only])
+    out = paramproof("run", "--cases", str(cases), "--out", str(tmp_path))
+    assert out.returncode == 0, out.stdout
+    statuses = {r["case_id"]: r["status"] for r in read_csv(tmp_path / "results.csv")}
+    assert sorted(statuses.values()) == ["both_invalid", "match"]

@@ -61,3 +61,43 @@ def test_without_the_eager_pass_the_same_case_is_a_plain_mismatch(keras_env):
 def test_catalog_cases_that_exercise_known_issues_exist():
     cases, _ = load_cases(builtin_paths())
     assert any(c.id == "act-glu-halves-last-axis" for c in cases)
+
+
+def test_a_none_the_formula_predicts_for_a_concrete_input_matches_any_size():
+    from verify.compare import shapes_agree
+
+    assert shapes_agree((2, None), (2, 7))
+    assert not shapes_agree((2, 3), (2, 7))
+    assert not shapes_agree((2, None), (2, 7, 1))
+    assert shapes_agree(((2, 3), (2, None)), ((2, 3), (2, 4)))
+
+
+@pytest.mark.keras
+def test_asymmetric_bidirectional_is_detected_symbolic_wrong_eager_right(keras_env):
+    """keras-team/keras#23688: LSTM(47) forward + LSTM(240) backward, concat.  Keras 3's symbolic
+    shape doubles the forward size (94); the real output, and the engine, have 47 + 240 = 287."""
+    case = parse_case(
+        {
+            "id": "bidi",
+            "layer": {
+                "class_name": "Bidirectional",
+                "config": {
+                    "layer": {"class_name": "LSTM", "config": {"units": 47}},
+                    "backward_layer": {"class_name": "LSTM", "config": {"units": 240, "go_backwards": True}},
+                    "merge_mode": "concat",
+                },
+            },
+            "input_shape": [None, 5, 3],
+        },
+        "test",
+    )
+    result = run_case(case, keras_env)
+    assert result.expected.output_shape == (None, 47 + 240)
+    assert result.observed.eager_output_shape == (2, 287)
+    assert result.observed.weights == result.expected.weights
+    if keras_env.is_keras3:
+        assert result.observed.output_shape == (None, 94)
+        assert result.status is Status.KNOWN_ISSUE
+        assert "keras-team/keras/issues/23688" in result.detail
+    else:  # Keras 2 gets it right
+        assert result.status is Status.MATCH

@@ -314,7 +314,15 @@ def _concrete(shape: Sequence[int | None]) -> tuple[int, ...]:
     return tuple((EAGER_BATCH if i == 0 else EAGER_DIM) if d is None else int(d) for i, d in enumerate(shape))
 
 
-def _output_shape(output: Any) -> OutputShape:
+def _flatten(output: Any) -> list[Any]:
     if isinstance(output, (list, tuple)):
-        return tuple(_dims(o.shape) for o in output)  # type: ignore[misc]
+        return [leaf for item in output for leaf in _flatten(item)]
+    return [output]
+
+
+def _output_shape(output: Any) -> OutputShape:
+    """One shape, or the shapes of several outputs in order; nested lists (an RNN over stacked
+    cells returns its states as a list per cell) are flattened."""
+    if isinstance(output, (list, tuple)):
+        return tuple(_dims(o.shape) for o in _flatten(output))  # type: ignore[misc]
     return _dims(output.shape)
