@@ -112,7 +112,7 @@ def _state_sizes(cfg: Config, spec: Mapping[str, Any], out: int) -> list[Any]:
         inner = (spec.get("config") or {}).get("cells")
         sizes: list[Any] = []
         for cell in _cell_specs(cfg, inner):
-            sizes.extend(_state_sizes(cfg, cell, (cell.get("config") or {}).get("units")))
+            sizes.extend(_state_sizes(cfg, cell, (cell.get("config") or {}).get("units")))  # type: ignore[arg-type]
         return sizes
     raise cfg.fail(f"{class_name!r} is not an RNN cell (SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells)")
 
