@@ -33,6 +33,10 @@ POSITIONAL_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
 #: Keras 2 classes whose ``from_config`` pops build-time keys that a minimal config lacks
 #: (MultiHeadAttention: query_shape, key_shape, value_shape): missing ones are passed as None.
 BUILD_KEYS_K2 = {"MultiHeadAttention": ("query_shape", "key_shape", "value_shape")}
+#: Layers whose eager pass can kill the process: TensorFlow's adaptive max-pooling kernel raises
+#: SIGFPE on some sizes (a spatial or output size of 1).  Until builds run in worker processes,
+#: they are checked symbolically only.
+EAGER_UNSAFE = frozenset({"AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"})
 #: Inputs larger than this are not run eagerly (the symbolic build is still checked).
 EAGER_MAX_ELEMENTS = 1_000_000
 #: What an unknown (None) dimension becomes for the eager forward pass: batch, then the others.
@@ -229,7 +233,7 @@ class KerasEnv:
             output_shape=output_shape,
             count_params=int(layer.count_params()),
         )
-        if not eager or is_cell or class_name == "InputLayer":
+        if not eager or is_cell or class_name == "InputLayer" or class_name in EAGER_UNSAFE:
             return observation
         concrete = [_concrete(s) for s in shapes]
         if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):
