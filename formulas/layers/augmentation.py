@@ -52,8 +52,9 @@ _BOTH: dict[str, tuple[str, ...]] = {
     "RandomTranslation": ("height_factor", "width_factor"),
     "RandomZoom": ("height_factor",),
 }
-#: Hue and saturation convert RGB to HSV: the eager call needs exactly 3 channels.
-_RGB_ONLY = frozenset({"RandomHue", "RandomSaturation"})
+#: Hue and saturation convert RGB to HSV: the eager call needs exactly 3 channels; color
+#: degeneration blends with grayscale and checks for 3 channels in compute_output_shape.
+_RGB_ONLY = frozenset({"RandomHue", "RandomSaturation", "RandomColorDegeneration"})
 
 
 def _same_shape(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:

@@ -84,15 +84,15 @@ def _conv_notes(
             d.note(f"{sym}' = ceil({sym}/s) = ceil({L}/{s}) = {o}")
 
 
-def _keras2_dilated_unknown(
+def keras2_dilated_unknown(
     cfg: Config, d: Derivation, rank: int, spatial: Sequence[Dim], dilation: Sequence[int], out: list[Dim]
 ) -> list[Dim]:
-    """Keras 2 Depthwise/SeparableConv2D run a dilated convolution through TensorFlow's
-    space-to-batch, which loses every static spatial dim when one is unknown (Conv2D restores
-    them with ``set_shape``; these layers do not)."""
+    """Keras 2 Depthwise/SeparableConv2D and ConvLSTM run a dilated convolution through
+    TensorFlow's space-to-batch, which loses every static spatial dim when one is unknown (Conv2D
+    restores them with ``set_shape``; these layers do not)."""
     if cfg.keras.is_keras3 or rank < 2 or max(dilation) == 1 or all(L is not None for L in spatial):
         return out
-    d.note(f"Keras {cfg.keras}: a dilated depthwise convolution with an unknown spatial dim leaves every spatial dim unknown")
+    d.note(f"Keras {cfg.keras}: a dilated convolution with an unknown spatial dim leaves every spatial dim unknown")
     return [None] * len(out)
 
 
@@ -237,7 +237,7 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
         else:
             d.total(f"{kprod} × C × dm", **values)
         _conv_notes(d, rank, spatial, kernel, strides, dilation, padding, out)
-        out = _keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
+        out = keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
         spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
         shape = with_spatial(x, data_format, out, channels * dm)
         d.output(shape, f"(batch, {spatial_sym}, C·dm)" if data_format == "channels_last" else f"(batch, C·dm, {spatial_sym})")
@@ -290,7 +290,7 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
         else:
             d.total(f"{kprod} × C × dm + C × dm × F", **values)
         _conv_notes(d, rank, spatial, kernel, strides, dilation, padding, out)
-        out = _keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
+        out = keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
         spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
         shape = with_spatial(x, data_format, out, filters)
         d.output(shape, f"(batch, {spatial_sym}, F)" if data_format == "channels_last" else f"(batch, F, {spatial_sym})")

@@ -140,6 +140,10 @@ def normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -
         if not -ndim <= a < ndim:
             raise cfg.fail(f"axis={raw_axis!r} is outside [-{ndim}, {ndim}) for input {x}")
     keep = sorted({a % ndim for a in axes})
+    if len(keep) < len(axes) and (not has_mean or not cfg.keras.is_keras3):
+        # build() reshapes the statistics to one entry per listed axis (Keras 2 also the given
+        # mean/variance): two names for one axis ask for more values than the axis holds.
+        raise cfg.fail(f"axis={raw_axis!r} names axis {keep} more than once for input {x}")
     for a in keep:
         if x[a] is None:
             raise cfg.fail(f"axis {a} of input {x} is kept by axis={raw_axis!r} and must be known")
@@ -475,7 +479,13 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
             raise cfg.fail(f"output_mode={mode!r} without a vocabulary needs adapt() (or pad_to_max_tokens)")
         depth = len(vocab) + num_oov
         d.note(f"depth = len(vocabulary) + 1 OOV = {depth}")
-    if mode == "one_hot":
+    if mode == "one_hot" and split is None:
+        # Each input element is one token: a last axis of 1 becomes depth, else depth is appended.
+        if x[-1] == 1 and len(x) > 1:
+            d.output((*x[:-1], depth), "(*input[:-1], depth)")
+        else:
+            d.output((*x, depth), "(*input, depth)")
+    elif mode == "one_hot":
         d.output((batch, None, depth), "(batch, None, depth)")
     elif split is None:
         encoded_shape(cfg, x, mode, depth, d)

@@ -18,6 +18,7 @@ from .._derivation import Derivation
 from .._model import Dim, OutputShape, Shape
 from .._registry import nested, register
 from .._shapes import conv_length
+from .conv_more import keras2_dilated_unknown
 from ._common import rank, single
 
 #: Cell class → number of gates (kernel width = gates × units).
@@ -264,6 +265,7 @@ def _conv_lstm(rank_: int):  # type: ignore[no-untyped-def]
                     f"kernel {kernel} (dilation {dilation}) is larger than the input {tuple(spatial)} with padding='valid'"
                 )
             out_spatial.append(n)
+        out_spatial = keras2_dilated_unknown(cfg, d, rank_, spatial, dilation, out_spatial)
         ks = [(f"k{i + 1}", k) for i, k in enumerate(kernel)]
         d.weight("kernel", [*ks, ("C", channels), ("4F", 4 * filters)])
         d.weight("recurrent_kernel", [*ks, ("F", filters), ("4F", 4 * filters)])
