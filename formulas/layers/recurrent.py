@@ -18,8 +18,8 @@ from .._derivation import Derivation
 from .._model import Dim, OutputShape, Shape
 from .._registry import nested, register
 from .._shapes import conv_length
-from .conv_more import keras2_dilated_unknown
 from ._common import rank, single
+from .conv_more import keras2_dilated_unknown
 
 #: Cell class → number of gates (kernel width = gates × units).
 _GATES = {"SimpleRNNCell": 1, "GRUCell": 3, "LSTMCell": 4}
