@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install verify test lint clean
+.PHONY: install verify test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,9 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) reports/*.csv .pytest_cache .mypy_cache .ruff_cache

@@ -7,14 +7,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 import formulas
 
@@ -39,6 +51,59 @@ class UsageError(Exception):
     """Bad arguments: printed without a traceback, exit 2."""
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be more than 0")
+    return value
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    from .pool import default_jobs
+
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"worker processes (default: the number of cores, {default_jobs()})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=None,
+        metavar="S",
+        help="give up on a case after S seconds (status skipped, reason timeout)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the cases already in DIR/journal.jsonl for this Keras version and run the rest",
+    )
+    parser.add_argument(
+        "--max-params",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="skip, without building, a case whose formula gives more parameters (default: sized for this machine's memory)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paramproof",
@@ -58,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="where the CSV reports go (default: reports/)"
     )
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_build_options(run)
 
     sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
     sweep.add_argument("--per-layer", type=int, default=10, metavar="N", help="cases drawn per layer class (default 10)")
@@ -68,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--out", type=Path, default=Path("reports") / "sweep", metavar="DIR", help="default: reports/sweep/")
     sweep.add_argument("--shrink", type=int, default=5, metavar="N", help="shrink at most N failures (one per class and status)")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_build_options(sweep)
 
     coverage = sub.add_parser("coverage", help="list the installed keras.layers classes as covered, exempt or missing")
     coverage.add_argument("--all", action="store_true", help="list covered classes too")
@@ -181,103 +246,182 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK if status.ok else EXIT_DISCREPANCY
 
 
-def _execute(cases: list[Any], problems: list[str], out: Path, quiet: bool, console: Console) -> tuple[list[Any], Any]:
-    """Run ``cases`` with a progress bar, write the reports, print the summary table; returns the
-    results and the KerasEnv."""
-    from .harness import KerasEnv
-    from .report import family_table, status_counts, write_reports
-    from .runner import run_cases
+class RateColumn(ProgressColumn):
+    """Cases per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.1f} cases/s", style="progress.data.speed")
+
+
+class _Terminated(Exception):
+    """SIGTERM: finish the reports like Ctrl-C does."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _execute(
+    cases: list[Any],
+    problems: list[str],
+    args: argparse.Namespace,
+    console: Console,
+    after: Callable[[Any, list[Any]], None] | None = None,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Run ``cases`` in worker processes with a progress bar, journal each result as it finishes,
+    write the reports, print the summary table.  Returns the report rows and, when the run was
+    interrupted, the exit code to use.  ``after(pool, results)`` runs before the pool closes."""
+    from .pool import WorkerPool
+    from .report import Journal, family_table, result_row, status_counts
+    from .runner import default_max_params, too_large
 
     err = Console(stderr=True, soft_wrap=True)
     for problem in problems:
         err.print(f"[red]bad input:[/] {problem}", highlight=False)
-    env = KerasEnv()
-    err.print(f"paramproof: {len(cases)} case(s) on Keras {env.version} ({env.backend})", highlight=False)
-    progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    )
-    with progress:
-        task = progress.add_task("building layers", total=len(cases))
-        results = run_cases(cases, env, lambda r: progress.update(task, advance=1, description=r.case.id[:40]))
-    paths_written = write_reports(results, {**env.versions(), "paramproof": __version__}, out)
+    order = {c.id: i for i, c in enumerate(cases)}
+    journal = Journal(args.out, resume=args.resume)
+    pool = WorkerPool(args.jobs, timeout=args.timeout)
+    interrupted: int | None = None
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    info: dict[str, Any] = {}
+    results: list[Any] = []
+    try:
+        info = pool.start()
+        version, backend = info["keras"], info["backend"]
+        done = journal.done(version)
+        todo = [c for c in cases if c.id not in done]
+        max_params = args.max_params or default_max_params(pool.jobs)
+        resumed = f", {len(cases) - len(todo)} already done" if done else ""
+        err.print(
+            f"paramproof: {len(todo)} case(s) on Keras {version} ({backend}), {pool.jobs} worker(s){resumed}", highlight=False
+        )
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=args.quiet or not err.is_terminal,
+        )
+        buildable = []
+        with progress:
+            task = progress.add_task("building layers", total=len(todo))
+            for case in todo:
+                skipped = too_large(case, version, backend, max_params)
+                if skipped is None:
+                    buildable.append(case)
+                else:
+                    results.append(skipped)
+                    journal.append(result_row(skipped))
+                    progress.update(task, advance=1)
+            for result in pool.run(buildable):
+                results.append(result)
+                journal.append(result_row(result))
+                progress.update(task, advance=1, description=result.case.id[:40])
+        if after is not None:
+            after(pool, results)
+    except (KeyboardInterrupt, _Terminated):
+        interrupted = 130
+        err.print(f"[yellow]interrupted[/]: {len(results)} finished case(s) kept in {args.out}; --resume finishes the rest")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        pool.close()
+    environment = {**info.get("versions", {}), "paramproof": __version__, "workers": str(pool.jobs)}
+    paths_written = journal.finish(order, environment)
+    rows = journal.rows
 
-    counts = status_counts(results)
-    table = Table(title=f"paramproof on Keras {env.version} ({env.backend})")
+    counts = status_counts(rows)
+    title = f"paramproof on Keras {info.get('keras', '?')} ({info.get('backend', '?')})"
+    table = Table(title=title)
     table.add_column("family")
     present = [s for s in STATUS_ORDER if counts.get(s)]
     for status in present:
         table.add_column(status, justify="right")
     table.add_column("cases", justify="right")
-    for fam, fam_counts in family_table(results):
+    for fam, fam_counts in family_table(rows):
         table.add_row(fam, *[str(fam_counts.get(s, "")) for s in present], str(sum(fam_counts.values())))
-    table.add_row("[bold]all[/]", *[f"[bold]{counts[s]}[/]" for s in present], f"[bold]{len(results)}[/]")
+    table.add_row("[bold]all[/]", *[f"[bold]{counts[s]}[/]" for s in present], f"[bold]{len(rows)}[/]")
     console.print(table)
-    bad = [r for r in results if not r.status.ok]
+    from .report import OK_STATUSES
+
+    bad = [r for r in rows if r["status"] not in OK_STATUSES]
     for r in bad[:25]:
-        console.print(f"[red]{r.status}[/] {r.case.id} ({r.case.source}): {r.detail}", highlight=False)
+        console.print(f"[red]{r['status']}[/] {r['case_id']} ({r['source']}): {r['detail']}", highlight=False)
     if len(bad) > 25:
         console.print(f"… and {len(bad) - 25} more in {paths_written['discrepancies']}", highlight=False)
     console.print(
         f"reports: {paths_written['results']}, {paths_written['discrepancies']}, {paths_written['environment']}",
         highlight=False,
     )
-    return results, env
+    return rows, interrupted
 
 
-def _exit_code(results: list[Any], problems: list[str], console: Console) -> int:
+def _exit_code(rows: list[dict[str, Any]], problems: list[str], interrupted: int | None, console: Console) -> int:
+    from .report import OK_STATUSES
+
+    if interrupted is not None:
+        return interrupted
     if problems:
         console.print(f"[red]{len(problems)} bad input line(s)[/]; the other cases ran", highlight=False)
         return EXIT_USAGE
-    if not results:
+    if not rows:
         console.print("[red]no cases to run[/]")
         return EXIT_USAGE
-    return EXIT_DISCREPANCY if any(not r.status.ok for r in results) else EXIT_OK
+    return EXIT_DISCREPANCY if any(r["status"] not in OK_STATUSES for r in rows) else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from .cases import builtin_paths, load_cases
 
     cases, problems = load_cases(args.cases or builtin_paths())
-    results, _ = _execute(cases, problems, args.out, args.quiet, console)
-    return _exit_code(results, problems, console)
+    rows, interrupted = _execute(cases, problems, args, console)
+    return _exit_code(rows, problems, interrupted, console)
 
 
 def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
-    from .harness import KerasEnv
-    from .runner import run_case
     from .spaces import all_spaces
     from .sweep import draw, shrink, to_json
 
     spaces = all_spaces()
-    env = KerasEnv()
-    available = set(formulas.supported(keras=env.version))
     if args.layers:
         unknown = [c for c in args.layers if c not in spaces]
         if unknown:
             raise UsageError(f"no sweep space for {', '.join(unknown)} (known: {', '.join(sorted(spaces))})")
         classes = list(args.layers)
     else:
-        classes = sorted(c for c in spaces if c in available)
+        classes = sorted(c for c in spaces if c in set(formulas.supported(keras=_installed_keras_version())))
     cases, problems = draw(spaces, classes, args.per_layer, args.seed)
-    results, env = _execute(cases, problems, args.out, args.quiet, console)
-    failures = [r for r in results if not r.status.ok]
-    shown: set[tuple[str, str]] = set()
-    for result in failures:
-        key = (result.case.class_name, str(result.status))
-        if key in shown or len(shown) >= args.shrink:
-            continue
-        shown.add(key)
-        smallest = shrink(result.case, lambda c, st=result.status: run_case(c, env).status == st)
-        console.print(f"[red]{result.status}[/] smallest case that reproduces it:", highlight=False)
-        console.print(to_json(smallest), markup=False, highlight=False)
-        console.print(f"  {run_case(smallest, env).detail}", markup=False, highlight=False)
-    return _exit_code(results, problems, console)
+
+    def shrink_failures(pool: Any, results: list[Any]) -> None:
+        shown: set[tuple[str, str]] = set()
+        for result in results:
+            key = (result.case.class_name, str(result.status))
+            if result.status.ok or key in shown or len(shown) >= args.shrink:
+                continue
+            shown.add(key)
+            smallest = shrink(result.case, lambda c, st=result.status: next(iter(pool.run([c]))).status == st)
+            console.print(f"[red]{result.status}[/] smallest case that reproduces it:", highlight=False)
+            console.print(to_json(smallest), markup=False, highlight=False)
+            console.print(f"  {next(iter(pool.run([smallest]))).detail}", markup=False, highlight=False)
+
+    rows, interrupted = _execute(cases, problems, args, console, after=shrink_failures)
+    return _exit_code(rows, problems, interrupted, console)
+
+
+def _installed_keras_version() -> str:
+    """The Keras version a worker will see, without importing TensorFlow here."""
+    import importlib.metadata as md
+
+    if os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes"):
+        return md.version("tf_keras")
+    try:
+        return md.version("keras")
+    except md.PackageNotFoundError:  # pragma: no cover
+        return "3"
 
 
 def cmd_coverage(args: argparse.Namespace, console: Console) -> int:

@@ -34,8 +34,9 @@ POSITIONAL_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
 #: (MultiHeadAttention: query_shape, key_shape, value_shape): missing ones are passed as None.
 BUILD_KEYS_K2 = {"MultiHeadAttention": ("query_shape", "key_shape", "value_shape")}
 #: Layers whose eager pass can kill the process: TensorFlow's adaptive max-pooling kernel raises
-#: SIGFPE on some sizes (a spatial or output size of 1).  Until builds run in worker processes,
-#: they are checked symbolically only.
+#: SIGFPE on some sizes (a spatial or output size of 1).  In-process (``KerasEnv(isolated=False)``,
+#: as the tests and ``explain`` use it) they are checked symbolically only; worker processes run
+#: them, and a case that kills its worker is recorded as crashed.
 EAGER_UNSAFE = frozenset({"AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"})
 #: Inputs larger than this are not run eagerly (the symbolic build is still checked).
 EAGER_MAX_ELEMENTS = 1_000_000
@@ -93,7 +94,12 @@ def _error_text(exc: BaseException) -> str:
 
 
 class KerasEnv:
-    """The installed Keras, imported once: its version, backend and layer classes."""
+    """The installed Keras, imported once: its version, backend and layer classes.
+
+    ``isolated`` says the harness runs in a worker process that may die without losing the run."""
+
+    def __init__(self, *, isolated: bool = False) -> None:
+        self.isolated = isolated
 
     @cached_property
     def keras(self) -> Any:
@@ -124,6 +130,10 @@ class KerasEnv:
 
             return tf.keras
         return keras
+
+    def clear(self) -> None:
+        """Drop Keras's global state (layer name counters, cached graphs) between many builds."""
+        self.keras.backend.clear_session()
 
     @cached_property
     def version(self) -> str:
@@ -233,7 +243,7 @@ class KerasEnv:
             output_shape=output_shape,
             count_params=int(layer.count_params()),
         )
-        if not eager or is_cell or class_name == "InputLayer" or class_name in EAGER_UNSAFE:
+        if not eager or is_cell or class_name == "InputLayer" or (class_name in EAGER_UNSAFE and not self.isolated):
             return observation
         concrete = [_concrete(s) for s in shapes]
         if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -82,8 +83,8 @@ def result_row(r: Result) -> dict[str, Any]:
     }
 
 
-def results_frame(results: Sequence[Result]) -> pd.DataFrame:
-    frame = pd.DataFrame([result_row(r) for r in results], columns=RESULT_COLUMNS)
+def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=RESULT_COLUMNS)
     for col in (
         "expected_trainable",
         "expected_non_trainable",
@@ -91,7 +92,7 @@ def results_frame(results: Sequence[Result]) -> pd.DataFrame:
         "observed_non_trainable",
         "observed_count_params",
     ):
-        frame[col] = frame[col].astype("Int64")
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
     return frame
 
 
@@ -108,28 +109,93 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def write_reports(results: Sequence[Result], environment: Mapping[str, str], out_dir: Path) -> dict[str, Path]:
-    frame = results_frame(results)
-    ok = frame["status"].isin([s.value for s in Status if s.ok])
-    paths = {
+OK_STATUSES = frozenset(s.value for s in Status if s.ok)
+
+
+def report_paths(out_dir: Path) -> dict[str, Path]:
+    return {
         "results": out_dir / "results.csv",
         "discrepancies": out_dir / "discrepancies.csv",
         "environment": out_dir / "environment.csv",
+        "journal": out_dir / "journal.jsonl",
     }
+
+
+def write_reports(rows: Sequence[Mapping[str, Any]], environment: Mapping[str, str] | None, out_dir: Path) -> dict[str, Path]:
+    """results.csv, discrepancies.csv (rows not match/both_invalid/known_issue/skipped) and
+    environment.csv, each written atomically."""
+    frame = results_frame(rows)
+    paths = report_paths(out_dir)
     write_csv_atomic(frame, paths["results"])
-    write_csv_atomic(frame[~ok], paths["discrepancies"])
-    env = pd.DataFrame(sorted(environment.items()), columns=["component", "version"])
-    write_csv_atomic(env, paths["environment"])
+    write_csv_atomic(frame[~frame["status"].isin(OK_STATUSES)], paths["discrepancies"])
+    if environment is not None:
+        env = pd.DataFrame(sorted(environment.items()), columns=["component", "version"])
+        write_csv_atomic(env, paths["environment"])
     return paths
 
 
-def status_counts(results: Sequence[Result]) -> Counter[str]:
-    return Counter(str(r.status) for r in results)
+class Journal:
+    """Every finished case, appended and flushed as it completes: ``journal.jsonl`` (the record
+    that ``--resume`` reads) and a row in results.csv / discrepancies.csv, so that a killed run
+    leaves readable CSV with every finished case.  :meth:`finish` rewrites both CSVs atomically,
+    in case order, each case once."""
+
+    def __init__(self, out_dir: Path, *, resume: bool) -> None:
+        self.paths = report_paths(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.rows: list[dict[str, Any]] = []
+        if resume and self.paths["journal"].exists():
+            for line in self.paths["journal"].read_text(encoding="utf-8").splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line torn by a kill mid-write: that case simply runs again
+                if isinstance(row, dict) and "case_id" in row:
+                    self.rows.append(row)
+        # Rewrite everything from what is known now, then keep appending.
+        write_reports(self.rows, None, out_dir)
+        self._journal = open(self.paths["journal"], "w" if not resume else "a", encoding="utf-8")  # noqa: SIM115
+        if not resume:
+            self._journal.truncate(0)
+        self._results = open(self.paths["results"], "a", encoding="utf-8", newline="")  # noqa: SIM115
+        self._bad = open(self.paths["discrepancies"], "a", encoding="utf-8", newline="")  # noqa: SIM115
+        self._results_csv = csv.DictWriter(self._results, fieldnames=RESULT_COLUMNS)
+        self._bad_csv = csv.DictWriter(self._bad, fieldnames=RESULT_COLUMNS)
+
+    def done(self, keras_version: str) -> set[str]:
+        """Case ids already recorded for this Keras version."""
+        return {str(r["case_id"]) for r in self.rows if str(r.get("keras_version")) == keras_version}
+
+    def append(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self._journal.write(json.dumps(row) + "\n")
+        self._journal.flush()
+        self._results_csv.writerow(row)
+        self._results.flush()
+        if row["status"] not in OK_STATUSES:
+            self._bad_csv.writerow(row)
+            self._bad.flush()
+
+    def finish(self, order: Mapping[str, int], environment: Mapping[str, str]) -> dict[str, Path]:
+        """Close the streams and rewrite the reports: each case once (the last record wins),
+        in catalog order."""
+        for handle in (self._journal, self._results, self._bad):
+            handle.close()
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in self.rows:
+            latest[(str(row["case_id"]), str(row["keras_version"]))] = row
+        rows = sorted(latest.values(), key=lambda r: (order.get(str(r["case_id"]), len(order)), str(r["case_id"])))
+        self.rows = rows
+        return write_reports(rows, environment, self.paths["results"].parent)
 
 
-def family_table(results: Sequence[Result]) -> list[tuple[str, dict[str, int]]]:
+def status_counts(rows: Sequence[Mapping[str, Any]]) -> Counter[str]:
+    return Counter(str(r["status"]) for r in rows)
+
+
+def family_table(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str, int]]]:
     """Per layer family: counts per status, families sorted by name."""
     table: dict[str, Counter[str]] = {}
-    for r in results:
-        table.setdefault(formulas.family(r.case.class_name), Counter())[str(r.status)] += 1
+    for r in rows:
+        table.setdefault(str(r["family"]), Counter())[str(r["status"])] += 1
     return [(fam, dict(counts)) for fam, counts in sorted(table.items())]

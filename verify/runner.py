@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 
 import formulas
@@ -53,6 +54,37 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
         if issue is not None:
             status, detail = Status.KNOWN_ISSUE, f"known issue {issue.id} ({issue.link}): {detail}"
     return Result(case, status, detail, version, backend, expected, observed)
+
+
+#: Bytes per parameter a build may need at its peak: the float32 variable plus the initializer's
+#: temporaries and the eager pass.
+BYTES_PER_PARAM_AT_PEAK = 16
+
+
+def physical_memory() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not on Linux
+        return 8 * 2**30
+
+
+def default_max_params(jobs: int) -> int:
+    """Parameters one case may have: 60 % of physical memory shared by ``jobs`` workers."""
+    return int(physical_memory() * 0.6 / max(1, jobs) / BYTES_PER_PARAM_AT_PEAK)
+
+
+def too_large(case: Case, version: str, backend: str, max_params: int) -> Result | None:
+    """A ``skipped`` result, formula included, for a case whose expected parameter count is over
+    the budget: it is never built.  None when it fits (or the engine cannot tell)."""
+    try:
+        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize)
+    except (formulas.InvalidLayerError, formulas.UnknownLayerError, ValueError):
+        return None
+    if expected.total <= max_params:
+        return None
+    gb = expected.total * BYTES_PER_PARAM_AT_PEAK / 1e9
+    detail = f"too large to build: {expected.total:,} params (~{gb:,.1f} GB); budget {max_params:,} (--max-params)"
+    return Result(case, Status.SKIPPED, detail, version, backend, expected)
 
 
 def run_cases(cases: Iterable[Case], env: KerasEnv, on_result: Callable[[Result], None] | None = None) -> list[Result]:

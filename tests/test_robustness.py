@@ -1,0 +1,123 @@
+"""Worker isolation, the journal and --resume, the memory guard, timeouts and interruption."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from test_cli import paramproof, read_csv, write_cases
+
+from conftest import ROOT
+
+pytestmark = [pytest.mark.cli, pytest.mark.keras]
+
+DENSE = {"id": "dense", "layer": {"class_name": "Dense", "config": {"units": 3}}, "input_shape": [None, 4]}
+
+
+def test_a_case_that_kills_its_worker_is_crashed_and_the_run_goes_on(tmp_path):
+    # TensorFlow's adaptive max-pooling kernel dies of SIGFPE on an output size of 1: a real crash.
+    boom = {
+        "id": "boom",
+        "layer": {"class_name": "AdaptiveMaxPooling2D", "config": {"output_size": 1}},
+        "input_shape": [None, 4, 4, 3],
+    }
+    after = {**DENSE, "id": "after"}
+    cases = write_cases(tmp_path / "cases.jsonl", [DENSE, boom, after])
+    out = paramproof("run", "--cases", str(cases), "--out", str(tmp_path), "-j", "1")
+    assert out.returncode == 1
+    rows = {r["case_id"]: r for r in read_csv(tmp_path / "results.csv")}
+    assert rows["boom"]["status"] == "crashed"
+    assert "SIGFPE" in rows["boom"]["detail"]
+    assert rows["dense"]["status"] == rows["after"]["status"] == "match"
+
+
+def test_an_oversized_layer_is_skipped_without_being_built_and_keeps_its_formula(tmp_path):
+    huge = {"id": "huge", "layer": {"class_name": "Dense", "config": {"units": 200000}}, "input_shape": [None, 200000]}
+    cases = write_cases(tmp_path / "cases.jsonl", [huge, DENSE])
+    out = paramproof("run", "--cases", str(cases), "--out", str(tmp_path), "-j", "1")
+    assert out.returncode == 0, out.stdout
+    row = read_csv(tmp_path / "results.csv")[0]
+    assert row["status"] == "skipped"
+    assert row["detail"].startswith("too large to build: 40,000,200,000 params (~")
+    assert row["expected_trainable"] == str(200000 * 200001)
+    assert row["observed_trainable"] == "" and row["observed_output_shape"] == ""
+
+
+def test_max_params_sets_the_budget(tmp_path):
+    cases = write_cases(tmp_path / "cases.jsonl", [DENSE])
+    paramproof("run", "--cases", str(cases), "--out", str(tmp_path), "-j", "1", "--max-params", "10")
+    assert read_csv(tmp_path / "results.csv")[0]["status"] == "skipped"
+
+
+def test_a_case_past_the_timeout_is_skipped_and_its_worker_replaced(tmp_path):
+    slow = {"id": "slow", "layer": {"class_name": "LSTM", "config": {"units": 8, "unroll": True}}, "input_shape": [None, 300, 4]}
+    cases = write_cases(tmp_path / "cases.jsonl", [slow, DENSE])
+    out = paramproof("run", "--cases", str(cases), "--out", str(tmp_path), "-j", "1", "--timeout", "0.001")
+    rows = read_csv(tmp_path / "results.csv")
+    assert rows[0]["status"] == "skipped" and rows[0]["detail"].startswith("timeout:")
+    assert out.returncode == 0
+
+
+def _start_run(cases, out_dir, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-m", "verify", "run", "--cases", str(cases), "--out", str(out_dir), "-j", "1", *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_for_journal(path, lines, proc, limit=300):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().count("\n") >= lines:
+            return
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.05)
+    raise AssertionError("the run made no progress")
+
+
+@pytest.fixture
+def catalog_slice(tmp_path):
+    source = ROOT / "verify" / "catalog" / "foundation.jsonl"
+    lines = [line for line in source.read_text().splitlines() if line.strip()][:120]
+    path = tmp_path / "slice.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path, [json.loads(line)["id"] for line in lines]
+
+
+def test_sigkill_midway_then_resume_finishes_with_every_case_exactly_once(tmp_path, catalog_slice):
+    cases, ids = catalog_slice
+    out_dir = tmp_path / "out"
+    proc = _start_run(cases, out_dir)
+    _wait_for_journal(out_dir / "journal.jsonl", 30, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    killed = pd.read_csv(out_dir / "results.csv")  # readable, with what had finished
+    assert 30 <= len(killed) < len(ids)
+    assert killed["case_id"].is_unique
+
+    resumed = paramproof("run", "--cases", str(cases), "--out", str(out_dir), "-j", "1", "--resume")
+    assert resumed.returncode == 0, resumed.stdout[-2000:]
+    assert "already done" in resumed.stderr
+    final = pd.read_csv(out_dir / "results.csv")
+    assert sorted(final["case_id"]) == sorted(ids)
+    assert list(final["case_id"]) == ids  # catalog order, each case once
+
+
+def test_ctrl_c_keeps_every_finished_case_in_readable_csv(tmp_path, catalog_slice):
+    cases, ids = catalog_slice
+    out_dir = tmp_path / "out"
+    proc = _start_run(cases, out_dir)
+    _wait_for_journal(out_dir / "journal.jsonl", 20, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    journal = [json.loads(line) for line in (out_dir / "journal.jsonl").read_text().splitlines()]
+    rows = pd.read_csv(out_dir / "results.csv")
+    assert len(rows) == len(journal) >= 20
+    assert list(rows["case_id"]) == [i for i in ids if i in set(rows["case_id"])]

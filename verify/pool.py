@@ -1,0 +1,205 @@
+"""Worker processes: each imports Keras once and builds cases one at a time.
+
+A case that kills its worker (segfault, abort, out of memory) becomes a ``crashed`` result with
+the signal or exit code, and the worker is replaced; a case that runs past ``timeout`` seconds is
+``skipped`` (reason: timeout) and its worker replaced.  The parent never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .cases import Case
+from .compare import Result, Status
+
+#: Workers call ``keras.backend.clear_session()`` this often, so memory stays flat on long runs.
+CLEAR_EVERY = 200
+
+
+def _worker(conn: Connection, eager: bool) -> None:
+    """Worker main loop: say hello (versions), then answer each case with its Result."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    import resource
+
+    from .harness import KerasEnv
+    from .runner import run_case
+
+    env = KerasEnv(isolated=True)
+    conn.send(("hello", {"keras": env.version, "backend": env.backend, "versions": env.versions()}))
+    done = 0
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        result = run_case(message, env, eager=eager)
+        done += 1
+        if done % CLEAR_EVERY == 0:
+            env.clear()
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        conn.send(("result", result, peak_kib))
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the worker died"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the worker was killed by {name}"
+    return f"the worker exited with code {code}"
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    case: Case | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """``jobs`` worker processes (spawned, so the parent's state never leaks into them)."""
+
+    def __init__(self, jobs: int, *, eager: bool = True, timeout: float | None = None) -> None:
+        self.jobs = max(1, jobs)
+        self.eager = eager
+        self.timeout = timeout
+        self.ctx = mp.get_context("spawn")
+        self.slots: list[_Slot] = []
+        self.info: dict[str, Any] = {}
+        self.peak_kib = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _launch(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker, args=(child, self.eager), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _greet(self, slot: _Slot) -> None:
+        try:
+            kind, info = slot.conn.recv()  # blocks until the worker has imported Keras
+        except EOFError:
+            raise RuntimeError(f"a worker could not start Keras: {describe_exit(slot.process.exitcode)}") from None
+        assert kind == "hello"
+        self.info = info
+
+    def _spawn(self) -> _Slot:
+        slot = self._launch()
+        self._greet(slot)
+        return slot
+
+    def start(self) -> dict[str, Any]:
+        """Start the workers (importing Keras in parallel); returns the Keras version, backend and
+        component versions."""
+        self.slots = [self._launch() for _ in range(self.jobs)]
+        for slot in self.slots:
+            self._greet(slot)
+        return self.info
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        deadline = time.monotonic() + 5
+        for slot in self.slots:
+            slot.process.join(max(0.0, deadline - time.monotonic()))
+            if slot.process.is_alive():
+                slot.process.kill()
+        self.slots = []
+
+    def __enter__(self) -> WorkerPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running -----------------------------------------------------------------------------
+
+    def _replace(self, slot: _Slot) -> None:
+        if slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join()
+        slot.conn.close()
+        fresh = self._spawn()
+        slot.process, slot.conn, slot.case = fresh.process, fresh.conn, None
+
+    def _lost(self, case: Case, status: Status, detail: str) -> Result:
+        return Result(case, status, detail, self.info.get("keras", ""), self.info.get("backend", ""))
+
+    def run(self, cases: Iterable[Case]) -> Iterator[Result]:
+        """Results as they complete (not in input order)."""
+        pending = iter(cases)
+        exhausted = False
+
+        def feed(slot: _Slot) -> None:
+            nonlocal exhausted
+            if exhausted:
+                return
+            case = next(pending, None)
+            if case is None:
+                exhausted = True
+                return
+            slot.case, slot.started = case, time.monotonic()
+            slot.conn.send(case)
+
+        for slot in self.slots:
+            feed(slot)
+        while any(slot.case is not None for slot in self.slots):
+            busy = [s for s in self.slots if s.case is not None]
+            waitables: list[Any] = [s.conn for s in busy] + [s.process.sentinel for s in busy]
+            timeout = None
+            if self.timeout is not None:
+                now = time.monotonic()
+                timeout = max(0.0, min(s.started + self.timeout - now for s in busy))
+            ready = wait(waitables, timeout=timeout)
+            for slot in busy:
+                case = slot.case
+                assert case is not None
+                if slot.conn in ready:
+                    try:
+                        kind, result, peak = slot.conn.recv()
+                    except (EOFError, OSError):
+                        pass  # it died while answering: handled as a crash below
+                    else:
+                        self.peak_kib = max(self.peak_kib, peak)
+                        slot.case = None
+                        yield result
+                        feed(slot)
+                        continue
+                if slot.process.sentinel in ready or not slot.process.is_alive():
+                    slot.process.join(5)
+                    code = slot.process.exitcode
+                    self._replace(slot)
+                    yield self._lost(case, Status.CRASHED, f"{describe_exit(code)} while building this case; it was replaced")
+                    feed(slot)
+                elif self.timeout is not None and time.monotonic() - slot.started >= self.timeout:
+                    self._replace(slot)
+                    yield self._lost(
+                        case, Status.SKIPPED, f"timeout: still building after {self.timeout:g} s; the worker was replaced"
+                    )
+                    feed(slot)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+__all__ = ["WorkerPool", "default_jobs", "describe_exit", "Callable"]
