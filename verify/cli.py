@@ -273,6 +273,10 @@ def _execute(
     write the reports, print the summary table.  Returns the report rows and, when the run was
     interrupted, the exit code to use.  ``after(pool, results)`` runs before the pool closes."""
     from .pool import WorkerPool
+
+    pool = WorkerPool(args.jobs, timeout=args.timeout)
+    pool.launch()  # workers import TensorFlow while this process imports pandas
+
     from .report import Journal, family_table, result_row, status_counts
     from .runner import default_max_params, too_large
 
@@ -281,7 +285,6 @@ def _execute(
         err.print(f"[red]bad input:[/] {problem}", highlight=False)
     order = {c.id: i for i, c in enumerate(cases)}
     journal = Journal(args.out, resume=args.resume)
-    pool = WorkerPool(args.jobs, timeout=args.timeout)
     interrupted: int | None = None
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     info: dict[str, Any] = {}

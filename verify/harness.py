@@ -28,6 +28,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 INTEGER_INPUTS = frozenset({"Embedding", "ReversibleEmbedding"})
 #: Config keys that hold a nested layer config (wrappers, RNN cells …), built recursively.
 NESTED_LAYER_KEYS = ("layer", "backward_layer", "cell", "cells", "layers")
+#: Layers that would run code or load files named by the case: never built, whatever the config.
+UNTRUSTED = frozenset({"Lambda", "TFSMLayer", "JaxLayer", "FlaxLayer", "TorchModuleWrapper", "Pipeline"})
 #: Layers called with their inputs as separate positional arguments: ``layer(query, value, key)``.
 POSITIONAL_INPUTS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
 #: Keras 2 classes whose ``from_config`` pops build-time keys that a minimal config lacks
@@ -152,13 +154,16 @@ class KerasEnv:
 
     def versions(self) -> dict[str, str]:
         """Versions of what the harness runs on, for ``environment.csv``."""
+        import importlib.metadata as metadata
         import platform
 
         out = {"python": platform.python_version(), "keras": self.version, "backend": self.backend}
-        for module in ("tensorflow", "numpy", "pandas", "tf_keras", "jax", "torch"):
+        # Installed distributions, read from their metadata: importing them (tf-keras, pandas …)
+        # would cost each worker seconds.
+        for dist in ("tensorflow", "keras", "tf-keras", "numpy", "pandas", "jax", "torch"):
             try:
-                out[module] = str(importlib.import_module(module).__version__)
-            except Exception:  # noqa: BLE001 - absent or broken optional module: not part of the run
+                out[dist.replace("-", "_") if dist != "keras" else "keras_package"] = metadata.version(dist)
+            except metadata.PackageNotFoundError:
                 continue
         out["platform"] = platform.platform()
         return out
@@ -174,6 +179,8 @@ class KerasEnv:
     def build_layer(self, class_name: str, config: Mapping[str, Any]) -> Any:
         """Look the class up in ``keras.layers`` and construct it from its config, building nested
         layer configs first (``keras.layers.deserialize`` of a minimal config fails in Keras 3)."""
+        if class_name in UNTRUSTED:
+            raise PermissionError(f"{class_name} is not built: it would run code or load files named by the case")
         cls = self.layer_class(class_name)
         config = copy.deepcopy(dict(config))
         nested = False
