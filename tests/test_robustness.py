@@ -121,3 +121,13 @@ def test_ctrl_c_keeps_every_finished_case_in_readable_csv(tmp_path, catalog_slic
     rows = pd.read_csv(out_dir / "results.csv")
     assert len(rows) == len(journal) >= 20
     assert list(rows["case_id"]) == [i for i in ids if i in set(rows["case_id"])]
+
+
+def test_lambda_code_in_a_case_is_never_executed(tmp_path, keras_env):
+    marker = tmp_path / "ran"
+    code = f"lambda x: (open({str(marker)!r}, 'w').write('x'), x)[1]"
+    observed = keras_env.observe("Lambda", {"function": code}, (None, 3))
+    assert observed.refused and "not built" in observed.error
+    nested = keras_env.observe("TimeDistributed", {"layer": {"class_name": "Lambda", "config": {"function": code}}}, (None, 2, 3))
+    assert nested.refused
+    assert not marker.exists()
