@@ -2,8 +2,8 @@
 
 Lookups and TextVectorization always get a vocabulary (the harness has no ``adapt()`` step, and
 Keras 2 crashes reading an un-adapted lookup's weights); Rescaling always gets ``offset`` (Keras 3's
-``from_config`` requires it); STFTSpectrogram needs scipy, which the harness venv lacks, so its
-space draws cases that Keras refuses before scipy is reached only when asked (it is still listed).
+``from_config`` requires it).  STFTSpectrogram needs scipy to build its window (a runtime
+dependency of paramproof).
 RandomHeight/RandomWidth use images large enough that the harness skips the eager pass, whose
 random size no formula can predict.
 """
