@@ -10,6 +10,10 @@ from collections.abc import Sequence
 
 from ._model import Dim, InvalidLayerError, Shape
 
+#: Names of the kernel axes and of the spatial axes of a rank-1/2/3 window, for derivations.
+KERNEL_SYMBOLS = ("k", "kh kw", "kd kh kw")
+SPATIAL_SYMBOLS = ("L", "H W", "D H W")
+
 
 def as_shape(value: object, what: str = "input_shape") -> Shape:
     """``[None, 784]`` → ``(None, 784)``; refuses anything that is not a list of ints/None."""

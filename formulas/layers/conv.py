@@ -10,15 +10,15 @@ Sources: ``keras/src/layers/convolutional/base_conv.py`` and ``ops/operation_uti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
-from .._shapes import conv_length
+from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length
 from ._common import single
-
-_AXES = ("k", "kh kw", "kd kh kw")
-_SPATIAL = ("L", "H W", "D H W")
 
 
 def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_refused_from: tuple[int, int]) -> None:
@@ -52,32 +52,78 @@ def lora_rank(cfg: Config) -> int | None:
     return rank
 
 
+@dataclass(frozen=True)
+class Window:
+    """The sliding-window options every convolution reads, already standardised."""
+
+    kernel: tuple[int, ...]
+    strides: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: str
+    data_format: str
+    use_bias: bool
+
+
+def read_window(cfg: Config, d: Derivation, rank: int, *, allow_causal: bool) -> Window:
+    """kernel_size, strides, dilation_rate, padding, data_format and use_bias; the values that
+    differ from Keras's defaults are shown in the explanation's title."""
+    w = Window(
+        kernel=cfg.int_tuple("kernel_size", rank),
+        strides=cfg.int_tuple("strides", rank, 1),
+        dilation=cfg.int_tuple("dilation_rate", rank, 1),
+        padding=cfg.padding(allow_causal=allow_causal),
+        data_format=cfg.data_format(),
+        use_bias=cfg.boolean("use_bias", True),
+    )
+    d.arg("kernel_size", w.kernel)
+    if w.strides != (1,) * rank:
+        d.arg("strides", w.strides)
+    if w.dilation != (1,) * rank:
+        d.arg("dilation_rate", w.dilation)
+    if w.padding != "valid":
+        d.arg("padding", w.padding)
+    if w.data_format != "channels_last":
+        d.arg("data_format", w.data_format)
+    if not w.use_bias:
+        d.arg("use_bias", False)
+    return w
+
+
+def window_notes(d: Derivation, rank: int, spatial: Sequence[Dim], w: Window, out: Sequence[Dim]) -> None:
+    """One line per spatial axis: valid floor((L − k_eff)/s) + 1, same/causal ceil(L/s)."""
+    for sym, L, k, s, dl, o in zip(SPATIAL_SYMBOLS[rank - 1].split(), spatial, w.kernel, w.strides, w.dilation, out):
+        if L is None:
+            d.note(f"{sym}' = None (unknown input length)")
+        elif w.padding != "valid":
+            d.note(f"{sym}' = ceil({sym}/s) = ceil({L}/{s}) = {o}")
+        elif dl > 1:
+            keff = dl * (k - 1) + 1
+            d.note(
+                f"{sym}' = floor(({sym} − k_eff)/s) + 1, k_eff = d(k − 1) + 1 = {dl}×({k} − 1) + 1 = {keff}: floor(({L} − {keff})/{s}) + 1 = {o}"
+            )
+        else:
+            d.note(f"{sym}' = floor(({sym} − k)/s) + 1 = floor(({L} − {k})/{s}) + 1 = {o}")
+
+
 def conv(rank: int):  # type: ignore[no-untyped-def]
     def formula(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
         x = single(cfg, x_in)
         keras3 = cfg.keras.is_keras3
         filters = cfg.integer("filters", minimum=1)
-        kernel = cfg.int_tuple("kernel_size", rank)
-        strides = cfg.int_tuple("strides", rank, 1)
-        dilation = cfg.int_tuple("dilation_rate", rank, 1)
-        padding = cfg.padding(allow_causal=rank == 1)
-        data_format = cfg.data_format()
-        groups = cfg.integer("groups", 1, minimum=1)
-        use_bias = cfg.boolean("use_bias", True)
-        lora = lora_rank(cfg)
         d.arg("filters", filters)
-        d.arg("kernel_size", kernel)
-        for key, value, default in (("strides", strides, 1), ("dilation_rate", dilation, 1)):
-            if value != (default,) * rank:
-                d.arg(key, value)
-        if padding != "valid":
-            d.arg("padding", padding)
-        if data_format != "channels_last":
-            d.arg("data_format", data_format)
+        w = read_window(cfg, d, rank, allow_causal=rank == 1)
+        kernel, strides, dilation, padding, data_format, use_bias = (
+            w.kernel,
+            w.strides,
+            w.dilation,
+            w.padding,
+            w.data_format,
+            w.use_bias,
+        )
+        groups = cfg.integer("groups", 1, minimum=1)
+        lora = lora_rank(cfg)
         if groups != 1:
             d.arg("groups", groups)
-        if not use_bias:
-            d.arg("use_bias", False)
         if lora is not None:
             d.arg("lora_rank", lora)
         if filters % groups:
@@ -102,7 +148,7 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
         out_spatial = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
         check_output_lengths(cfg, x, out_spatial, zero_refused_from=(3, 14))
 
-        ksyms = _AXES[rank - 1].split()
+        ksyms = KERNEL_SYMBOLS[rank - 1].split()
         csym = "C/g" if groups > 1 else "C"
         d.weight("kernel", [*zip(ksyms, kernel), (csym, channels // groups), ("F", filters)], trainable=lora is None)
         kprod = " × ".join(ksyms)
@@ -121,20 +167,8 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
         else:
             d.total(f"{kprod} × {csym} × F", **values)
 
-        for sym, L, k, s, dl, out in zip(_SPATIAL[rank - 1].split(), spatial, kernel, strides, dilation, out_spatial):
-            if L is None:
-                d.note(f"{sym}' = None (unknown input length)")
-            elif padding == "valid":
-                keff = dl * (k - 1) + 1
-                if dl > 1:
-                    d.note(
-                        f"{sym}' = floor(({sym} − k_eff)/s) + 1, k_eff = d(k − 1) + 1 = {dl}×({k} − 1) + 1 = {keff}: floor(({L} − {keff})/{s}) + 1 = {out}"
-                    )
-                else:
-                    d.note(f"{sym}' = floor(({sym} − k)/s) + 1 = floor(({L} − {k})/{s}) + 1 = {out}")
-            else:
-                d.note(f"{sym}' = ceil({sym}/s) = ceil({L}/{s}) = {out}")
-        spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
+        window_notes(d, rank, spatial, w, out_spatial)
+        spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         batch = x[:lead]
         if data_format == "channels_last":
             d.output((*batch, *out_spatial, filters), f"(batch, {spatial_sym}, F)")

@@ -25,12 +25,9 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
-from .._shapes import conv_length, with_spatial
+from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length, with_spatial
 from ._common import single
-from .conv import check_output_lengths
-
-_AXES = ("k", "kh kw", "kd kh kw")
-_SPATIAL = ("L", "H W", "D H W")
+from .conv import check_output_lengths, read_window, window_notes
 
 
 def _split(cfg: Config, x: Shape, rank: int, data_format: str) -> tuple[int, tuple[Dim, ...]]:
@@ -62,26 +59,6 @@ def _keras2_groups(cfg: Config, filters: int | None) -> None:
 def _strides_and_dilation(cfg: Config, strides: tuple[int, ...], dilation: tuple[int, ...], *, keras3_checks: bool) -> None:
     if max(strides) > 1 and max(dilation) > 1 and (keras3_checks or not cfg.keras.is_keras3):
         raise cfg.fail(f"strides={strides} > 1 together with dilation_rate={dilation} > 1 is not supported")
-
-
-def _conv_notes(
-    d: Derivation,
-    rank: int,
-    spatial: Sequence[Dim],
-    kernel: Sequence[int],
-    strides: Sequence[int],
-    dilation: Sequence[int],
-    padding: str,
-    out: Sequence[Dim],
-) -> None:
-    for sym, L, k, s, dl, o in zip(_SPATIAL[rank - 1].split(), spatial, kernel, strides, dilation, out):
-        if L is None:
-            d.note(f"{sym}' = None (unknown input length)")
-        elif padding == "valid":
-            keff = dl * (k - 1) + 1
-            d.note(f"{sym}' = floor(({sym} − k_eff)/s) + 1, k_eff = d(k − 1) + 1 = {keff}: floor(({L} − {keff})/{s}) + 1 = {o}")
-        else:
-            d.note(f"{sym}' = ceil({sym}/s) = ceil({L}/{s}) = {o}")
 
 
 def keras2_dilated_unknown(
@@ -117,29 +94,20 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
         x = single(cfg, x_in)
         keras3 = cfg.keras.is_keras3
         filters = cfg.integer("filters", minimum=1)
-        kernel = cfg.int_tuple("kernel_size", rank)
-        strides = cfg.int_tuple("strides", rank, 1)
-        dilation = cfg.int_tuple("dilation_rate", rank, 1)
-        padding = cfg.padding(allow_causal=False)
-        out_pad = None if cfg.raw.get("output_padding") is None else cfg.int_tuple("output_padding", rank, minimum=0)
-        data_format = cfg.data_format()
-        use_bias = cfg.boolean("use_bias", True)
-        _keras2_groups(cfg, filters)
         d.arg("filters", filters)
-        d.arg("kernel_size", kernel)
-        if strides != (1,) * rank:
-            d.arg("strides", strides)
-        if dilation != (1,) * rank:
-            d.arg("dilation_rate", dilation)
-        if padding != "valid":
-            d.arg("padding", padding)
+        w = read_window(cfg, d, rank, allow_causal=False)
+        kernel, strides, dilation, padding, data_format, use_bias = (
+            w.kernel,
+            w.strides,
+            w.dilation,
+            w.padding,
+            w.data_format,
+            w.use_bias,
+        )
+        out_pad = None if cfg.raw.get("output_padding") is None else cfg.int_tuple("output_padding", rank, minimum=0)
+        _keras2_groups(cfg, filters)
         if out_pad is not None:
             d.arg("output_padding", out_pad)
-        if data_format != "channels_last":
-            d.arg("data_format", data_format)
-        if not use_bias:
-            d.arg("use_bias", False)
-        if out_pad is not None:
             for pad, stride in zip(out_pad, strides):
                 if pad >= stride:
                     raise cfg.fail(f"output_padding={out_pad} must be strictly less than strides={strides}")
@@ -155,7 +123,7 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
             deconv_length(L, k, s, padding, None if out_pad is None else out_pad[i], dl)
             for i, (L, k, s, dl) in enumerate(zip(spatial, kernel, strides, eff_dilation))
         ]
-        ksyms = _AXES[rank - 1].split()
+        ksyms = KERNEL_SYMBOLS[rank - 1].split()
         d.weight("kernel", [*zip(ksyms, kernel), ("F", filters), ("C", channels)])
         kprod = " × ".join(ksyms)
         values = dict(zip(ksyms, kernel), C=channels, F=filters)
@@ -166,7 +134,9 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
             d.total(f"{kprod} × F × C", **values)
         if eff_dilation != dilation:
             d.note(f"Keras {cfg.keras} Conv3DTranspose ignores dilation_rate={dilation}")
-        for i, (sym, L, k, s, dl, o) in enumerate(zip(_SPATIAL[rank - 1].split(), spatial, kernel, strides, eff_dilation, out)):
+        for i, (sym, L, k, s, dl, o) in enumerate(
+            zip(SPATIAL_SYMBOLS[rank - 1].split(), spatial, kernel, strides, eff_dilation, out)
+        ):
             keff = dl * (k - 1) + 1
             p = None if out_pad is None else out_pad[i]
             if L is None:
@@ -179,7 +149,7 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
                 d.note(f"{sym}' = {sym}·s = {L}×{s} = {o}")
             else:
                 d.note(f"{sym}' = ({sym} − 1)s + (k_eff mod 2) + p = ({L} − 1)×{s} + {keff % 2} + {p} = {o}")
-        spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
+        spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, filters)
         d.output(shape, f"(batch, {spatial_sym}, F)" if data_format == "channels_last" else f"(batch, F, {spatial_sym})")
 
@@ -198,35 +168,27 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
     def formula(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
         x = single(cfg, x_in)
         keras3 = cfg.keras.is_keras3
-        kernel = cfg.int_tuple("kernel_size", rank)
-        strides = cfg.int_tuple("strides", rank, 1)
-        dilation = cfg.int_tuple("dilation_rate", rank, 1)
-        padding = cfg.padding(allow_causal=False)
+        w = read_window(cfg, d, rank, allow_causal=False)
+        kernel, strides, dilation, padding, data_format, use_bias = (
+            w.kernel,
+            w.strides,
+            w.dilation,
+            w.padding,
+            w.data_format,
+            w.use_bias,
+        )
         # Keras 2 does not check depth_multiplier: 0 builds empty weights and the op then fails.
         dm = cfg.integer("depth_multiplier", 1, minimum=1)
-        data_format = cfg.data_format()
-        use_bias = cfg.boolean("use_bias", True)
         _keras2_groups(cfg, None)
-        d.arg("kernel_size", kernel)
         if dm != 1:
             d.arg("depth_multiplier", dm)
-        if strides != (1,) * rank:
-            d.arg("strides", strides)
-        if dilation != (1,) * rank:
-            d.arg("dilation_rate", dilation)
-        if padding != "valid":
-            d.arg("padding", padding)
-        if data_format != "channels_last":
-            d.arg("data_format", data_format)
-        if not use_bias:
-            d.arg("use_bias", False)
         # Keras 3 accepts strides > 1 with dilation > 1 here (and computes it); Keras 2 refuses.
         _strides_and_dilation(cfg, strides, dilation, keras3_checks=False)
         channels, spatial = _split(cfg, x, rank, data_format)
         out = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
         check_output_lengths(cfg, x, out, zero_refused_from=(3, 14))
 
-        ksyms = _AXES[rank - 1].split()
+        ksyms = KERNEL_SYMBOLS[rank - 1].split()
         name = "kernel" if keras3 else "depthwise_kernel"
         d.weight(name, [*zip(ksyms, kernel), ("C", channels), ("dm", dm)])
         kprod = " × ".join(ksyms)
@@ -236,9 +198,9 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
             d.total(f"C × dm × ({kprod} + 1)", **values)
         else:
             d.total(f"{kprod} × C × dm", **values)
-        _conv_notes(d, rank, spatial, kernel, strides, dilation, padding, out)
+        window_notes(d, rank, spatial, w, out)
         out = keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
-        spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
+        spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, channels * dm)
         d.output(shape, f"(batch, {spatial_sym}, C·dm)" if data_format == "channels_last" else f"(batch, C·dm, {spatial_sym})")
 
@@ -251,35 +213,27 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
         x = single(cfg, x_in)
         keras3 = cfg.keras.is_keras3
         filters = cfg.integer("filters", minimum=1)
-        kernel = cfg.int_tuple("kernel_size", rank)
-        strides = cfg.int_tuple("strides", rank, 1)
-        dilation = cfg.int_tuple("dilation_rate", rank, 1)
-        # Keras 2 allows causal padding on SeparableConv1D (as on Conv1D); Keras 3 does not.
-        padding = cfg.padding(allow_causal=rank == 1 and not keras3)
-        dm = cfg.integer("depth_multiplier", 1, minimum=1)
-        data_format = cfg.data_format()
-        use_bias = cfg.boolean("use_bias", True)
-        _keras2_groups(cfg, filters)
         d.arg("filters", filters)
-        d.arg("kernel_size", kernel)
+        # Keras 2 allows causal padding on SeparableConv1D (as on Conv1D); Keras 3 does not.
+        w = read_window(cfg, d, rank, allow_causal=rank == 1 and not keras3)
+        kernel, strides, dilation, padding, data_format, use_bias = (
+            w.kernel,
+            w.strides,
+            w.dilation,
+            w.padding,
+            w.data_format,
+            w.use_bias,
+        )
+        dm = cfg.integer("depth_multiplier", 1, minimum=1)
+        _keras2_groups(cfg, filters)
         if dm != 1:
             d.arg("depth_multiplier", dm)
-        if strides != (1,) * rank:
-            d.arg("strides", strides)
-        if dilation != (1,) * rank:
-            d.arg("dilation_rate", dilation)
-        if padding != "valid":
-            d.arg("padding", padding)
-        if data_format != "channels_last":
-            d.arg("data_format", data_format)
-        if not use_bias:
-            d.arg("use_bias", False)
         _strides_and_dilation(cfg, strides, dilation, keras3_checks=False)
         channels, spatial = _split(cfg, x, rank, data_format)
         out = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
         check_output_lengths(cfg, x, out, zero_refused_from=(3, 14))
 
-        ksyms = _AXES[rank - 1].split()
+        ksyms = KERNEL_SYMBOLS[rank - 1].split()
         d.weight("depthwise_kernel", [*zip(ksyms, kernel), ("C", channels), ("dm", dm)])
         d.weight("pointwise_kernel", [*(("1", 1) for _ in range(rank)), ("C·dm", channels * dm), ("F", filters)])
         kprod = " × ".join(ksyms)
@@ -289,9 +243,9 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
             d.total(f"{kprod} × C × dm + C × dm × F + F", **values)
         else:
             d.total(f"{kprod} × C × dm + C × dm × F", **values)
-        _conv_notes(d, rank, spatial, kernel, strides, dilation, padding, out)
+        window_notes(d, rank, spatial, w, out)
         out = keras2_dilated_unknown(cfg, d, rank, spatial, dilation, out)
-        spatial_sym = ", ".join(f"{s}'" for s in _SPATIAL[rank - 1].split())
+        spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, filters)
         d.output(shape, f"(batch, {spatial_sym}, F)" if data_format == "channels_last" else f"(batch, F, {spatial_sym})")
 
@@ -353,8 +307,8 @@ def locally_connected(rank: int):  # type: ignore[no-untyped-def]
         if min(out) <= 0:
             raise cfg.fail(f"computed output size would be {min(out)} for input {x}: the window is larger than the input")
 
-        syms = _SPATIAL[rank - 1].split()
-        ksyms = _AXES[rank - 1].split()
+        syms = SPATIAL_SYMBOLS[rank - 1].split()
+        ksyms = KERNEL_SYMBOLS[rank - 1].split()
         osyms = [f"{s}'" for s in syms]
         kprod = " × ".join(ksyms)
         if impl == 1:

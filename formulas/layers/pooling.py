@@ -11,12 +11,10 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Shape
 from .._registry import register
-from .._shapes import pool_length, spatial_axes, with_spatial
+from .._shapes import SPATIAL_SYMBOLS, pool_length, spatial_axes, with_spatial
 from ._common import rank as check_rank
 from ._common import single
 from .conv import check_output_lengths
-
-_SPATIAL = ("L", "H W", "D H W")
 
 
 def pooling(rank: int):  # type: ignore[no-untyped-def]
@@ -38,7 +36,7 @@ def pooling(rank: int):  # type: ignore[no-untyped-def]
         channels = x[-1] if data_format == "channels_last" else x[1]
         out = [pool_length(x[a], k, s, padding) for a, k, s in zip(axes, pool, strides)]
         check_output_lengths(cfg, x, out, zero_refused_from=(3, 15))
-        for sym, a, k, s, o in zip(_SPATIAL[rank - 1].split(), axes, pool, strides, out):
+        for sym, a, k, s, o in zip(SPATIAL_SYMBOLS[rank - 1].split(), axes, pool, strides, out):
             L = x[a]
             if L is None:
                 d.note(f"{sym}' = None (unknown input length)")

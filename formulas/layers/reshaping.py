@@ -16,11 +16,10 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
-from .._shapes import spatial_axes
+from .._shapes import SPATIAL_SYMBOLS, spatial_axes
 from ._common import rank as check_rank
 from ._common import single
 
-_SPATIAL = ("L", "H W", "D H W")
 _ORDINAL = ("1st", "2nd", "3rd")
 
 
@@ -86,7 +85,7 @@ def cropping(rank: int):  # type: ignore[no-untyped-def]
         check_rank(cfg, x, ndim=rank + 2)
         axes = spatial_axes(x, data_format)
         out = list(x)
-        for sym, axis, (a, b) in zip(_SPATIAL[rank - 1].split(), axes, crops):
+        for sym, axis, (a, b) in zip(SPATIAL_SYMBOLS[rank - 1].split(), axes, crops):
             L = x[axis]
             if L is None:
                 d.note(f"{sym}' = None (unknown input length)")
@@ -123,7 +122,7 @@ def zero_padding(rank: int):  # type: ignore[no-untyped-def]
             d.arg("data_format", data_format)
         check_rank(cfg, x, ndim=rank + 2)
         out = list(x)
-        for sym, axis, (a, b) in zip(_SPATIAL[rank - 1].split(), spatial_axes(x, data_format), pads):
+        for sym, axis, (a, b) in zip(SPATIAL_SYMBOLS[rank - 1].split(), spatial_axes(x, data_format), pads):
             L = x[axis]
             if L is None:
                 d.note(f"{sym}' = None (unknown input length)")
@@ -184,7 +183,7 @@ def upsampling(rank: int):  # type: ignore[no-untyped-def]
         check_rank(cfg, x, ndim=rank + 2)
         axes = spatial_axes(x, data_format)
         out: list[Dim] = list(x)
-        syms = _SPATIAL[rank - 1].split()
+        syms = SPATIAL_SYMBOLS[rank - 1].split()
         # Keras 2 UpSampling2D resizes to a size computed at run time when any spatial dim is
         # unknown (backend.resize_images): then both output spatial dims are unknown.
         lose_both = rank == 2 and not keras3 and any(x[a] is None for a in axes)
