@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
 
 import formulas
 
@@ -85,13 +84,3 @@ def too_large(case: Case, version: str, backend: str, max_params: int) -> Result
     gb = expected.total * BYTES_PER_PARAM_AT_PEAK / 1e9
     detail = f"too large to build: {expected.total:,} params (~{gb:,.1f} GB); budget {max_params:,} (--max-params)"
     return Result(case, Status.SKIPPED, detail, version, backend, expected)
-
-
-def run_cases(cases: Iterable[Case], env: KerasEnv, on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    results = []
-    for case in cases:
-        result = run_case(case, env)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-    return results

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .cases import Case, CaseError, parse_case
-from .compare import Result
 from .spaces import Space
 
 
@@ -103,8 +102,3 @@ def shrink(case: Case, failing: Callable[[Case], bool], *, budget: int = 200) ->
                 best, improved = smaller, True
                 break
     return best
-
-
-def same_failure(result: Result) -> Callable[[Result], bool]:
-    """A predicate: does another result fail with the same status?"""
-    return lambda other: other.status == result.status
