@@ -210,8 +210,8 @@ class WorkerPool:
                     else:
                         self.peak_kib = max(self.peak_kib, peak)
                         slot.case = None
+                        feed(slot)  # before the caller's bookkeeping, so the worker never waits on it
                         yield result
-                        feed(slot)
                         continue
                 if slot.process.sentinel in ready or not slot.process.is_alive():
                     slot.process.join(5)
