@@ -18,24 +18,7 @@ from typing import Any
 
 from .cases import Case
 from .compare import Result, Status
-
-#: A worker calls ``keras.backend.clear_session()`` when its resident memory has grown by this
-#: factor since the last clear (or since it warmed up), so memory stays flat on long runs.  Not
-#: on a fixed schedule: each clear drops TensorFlow's traced functions, and clearing every 200
-#: cases cost 10 % of the run in re-tracing.
-CLEAR_GROWTH = float(os.environ.get("PARAMPROOF_CLEAR_GROWTH", "1.25"))
-#: Cases a worker builds before it takes its memory baseline.
-WARM_UP = 300
-
-
-def _rss_kib() -> int | None:
-    """Resident memory now (not the peak), from /proc; None where there is no /proc."""
-    try:
-        with open("/proc/self/statm") as handle:
-            pages = int(handle.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+from .memory import ClearPolicy, rss_kib
 
 
 def _worker(conn: Connection, eager: bool) -> None:
@@ -49,8 +32,7 @@ def _worker(conn: Connection, eager: bool) -> None:
 
     env = KerasEnv(isolated=True)
     conn.send(("hello", {"keras": env.version, "backend": env.backend, "versions": env.versions()}))
-    done = 0
-    baseline: int | None = None
+    policy = ClearPolicy()
     while True:
         try:
             message = conn.recv()
@@ -59,16 +41,9 @@ def _worker(conn: Connection, eager: bool) -> None:
         if message is None:
             return
         result = run_case(message, env, eager=eager)
-        done += 1
-        rss = _rss_kib()
-        if rss is None:  # no /proc: fall back to a fixed, rare schedule
-            if done % 2000 == 0:
-                env.clear()
-        elif done == WARM_UP:
-            baseline = rss
-        elif baseline is not None and rss > baseline * CLEAR_GROWTH:
+        if policy.after_case(rss_kib()):
             env.clear()
-            baseline = _rss_kib()
+            policy.cleared(rss_kib())
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         conn.send(("result", result, peak_kib))
 
