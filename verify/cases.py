@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -182,3 +183,20 @@ def load_cases(paths: Iterable[Path | str]) -> tuple[list[Case], list[str]]:
             seen[case.id] = where
             cases.append(case)
     return cases, problems
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` → (2, 4): the second of four shards.  A ValueError names what is wrong."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(f"shard {text!r} is not I/N (for example 1/4)")
+    index, count = int(match.group(1)), int(match.group(2))
+    if count < 1 or not 1 <= index <= count:
+        raise ValueError(f"shard {text!r}: I must be between 1 and N, and N at least 1")
+    return index, count
+
+
+def in_shard(case_id: str, index: int, count: int) -> bool:
+    """Whether a case belongs to shard ``index`` of ``count``: by a CRC-32 of its id, so a case
+    stays in its shard on every machine and when other cases are added to the catalog."""
+    return zlib.crc32(case_id.encode("utf-8")) % count == index - 1

@@ -1,0 +1,101 @@
+"""``verify.matrix`` merges runs and finds the cases whose observed result differs; shards split
+the catalog deterministically."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from verify.cases import builtin_paths, in_shard, load_cases, parse_shard
+from verify.matrix import differences, discover, matrix_rows, render_markdown
+from verify.report import RESULT_COLUMNS
+
+
+def run_folder(path: Path, keras: str, backend: str, rows: list[dict[str, str]]) -> Path:
+    path.mkdir(parents=True)
+    with (path / "results.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, RESULT_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in RESULT_COLUMNS} | {"keras_version": keras, "backend": backend})
+    with (path / "environment.csv").open("w", newline="") as handle:
+        handle.write(f"component,version\nkeras,{keras}\nbackend,{backend}\n")
+    return path
+
+
+def built(case_id: str, t: str = "7850", nt: str = "0", shape: str = "(None, 10)", status: str = "match") -> dict[str, str]:
+    return {
+        "case_id": case_id,
+        "layer": "Dense",
+        "status": status,
+        "observed_trainable": t,
+        "observed_non_trainable": nt,
+        "observed_count_params": str(int(t) + int(nt)),
+        "observed_output_shape": shape,
+        "expected_trainable": t,
+        "expected_non_trainable": nt,
+        "expected_output_shape": shape,
+    }
+
+
+def refused(case_id: str) -> dict[str, str]:
+    return {"case_id": case_id, "layer": "Dense", "status": "both_invalid"}
+
+
+def test_runs_merge_by_version_and_backend_and_sort_oldest_first(tmp_path: Path) -> None:
+    run_folder(tmp_path / "k3-shard1", "3.15.1", "tensorflow", [built("a")])
+    run_folder(tmp_path / "k3-shard2", "3.15.1", "tensorflow", [built("b")])
+    run_folder(tmp_path / "k2", "2.15.0", "tensorflow", [built("a"), built("b")])
+    runs = discover(tmp_path)
+    assert [r.label for r in runs] == ["Keras 2.15.0 (tensorflow)", "Keras 3.15.1 (tensorflow)"]
+    assert sorted(runs[1].rows) == ["a", "b"] and len(runs[1].folders) == 2
+    assert differences(runs) == []
+
+
+def test_a_refusal_in_one_version_is_a_difference_and_the_engine_predicting_it_is_said(tmp_path: Path) -> None:
+    run_folder(tmp_path / "k2", "2.15.0", "tensorflow", [built("a"), built("same")])
+    run_folder(tmp_path / "k3", "3.15.1", "tensorflow", [refused("a"), built("same")])
+    runs = discover(tmp_path)
+    [d] = differences(runs)
+    assert d.case_id == "a" and d.cells == ("7,850 + 0 → (None, 10)", "refused")
+    assert not d.between_backends
+    assert d.explanation.startswith("predicted")
+    text = render_markdown(runs, [d])
+    assert "| a | Dense | 7,850 + 0 → (None, 10) | refused | predicted" in text
+    columns, rows = matrix_rows(runs)
+    assert columns[:2] == ["case_id", "layer"] and len(columns) == 2 + 3 * 2
+    assert {r["case_id"] for r in rows} == {"a", "same"}
+
+
+def test_backends_that_disagree_are_a_finding(tmp_path: Path) -> None:
+    run_folder(tmp_path / "tf", "3.15.1", "tensorflow", [built("a")])
+    run_folder(tmp_path / "jax", "3.15.1", "jax", [built("a", nt="2", status="mismatch")])
+    [d] = differences(discover(tmp_path))
+    assert d.between_backends and d.explanation.startswith("FINDING")
+
+
+def test_skipped_cases_are_not_differences(tmp_path: Path) -> None:
+    run_folder(tmp_path / "k2", "2.15.0", "tensorflow", [{"case_id": "a", "layer": "Dense", "status": "skipped"}])
+    run_folder(tmp_path / "k3", "3.15.1", "tensorflow", [built("a")])
+    assert differences(discover(tmp_path)) == []
+
+
+def test_folders_without_environment_csv_are_not_runs(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "results.csv").write_text("x\n")
+    assert discover(tmp_path) == []
+
+
+def test_shards_partition_the_catalog() -> None:
+    cases = load_cases(builtin_paths())[0]
+    shards = [[c.id for c in cases if in_shard(c.id, i, 3)] for i in (1, 2, 3)]
+    assert sorted(sum(shards, [])) == sorted(c.id for c in cases)
+    assert all(len(s) > len(cases) / 6 for s in shards)
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1/0", "a/b", "1"])
+def test_a_bad_shard_is_refused_with_the_text(text: str) -> None:
+    with pytest.raises(ValueError, match=repr(text).replace("/", "/")):
+        parse_shard(text)

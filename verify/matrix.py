@@ -1,0 +1,274 @@
+"""``paramproof matrix``: every run under ``reports/`` side by side.
+
+A run is a folder holding ``results.csv`` and ``environment.csv`` (what ``paramproof run`` writes,
+one per nox session, shard or machine).  Runs on the same Keras version and backend are merged,
+so shards of one session come together.  Two files are written:
+
+- ``matrix.csv``: one row per case; per run, the status, the observed parameters (trainable +
+  non-trainable) and the observed output shape;
+- ``matrix.md``: the runs, then every case whose *observed* result (what Keras did: refused or
+  built, the counts, the weights, the output shape) differs between runs, each with the known
+  explanation where there is one: a recorded version difference (``verify/versions/*.json``), a
+  known upstream issue, or the engine's own version rules, which predicted it.  A difference
+  between backends of one Keras version is a finding: backends must agree on every count.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .cases import version_satisfies
+from .diff import DiffInputError, read_results
+
+
+@dataclass
+class Run:
+    keras: str
+    backend: str
+    folders: list[Path] = field(default_factory=list)
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"Keras {self.keras} ({self.backend})"
+
+    @property
+    def key(self) -> tuple[tuple[int, ...], str]:
+        return tuple(int(p) for p in re.findall(r"\d+", self.keras)[:3]), self.backend
+
+
+@dataclass(frozen=True)
+class VersionDifference:
+    """A recorded, explained difference between Keras versions or backends."""
+
+    id: str
+    layer: str
+    case_pattern: str
+    keras: tuple[str, ...]
+    what: str
+    link: str
+
+    def explains(self, case_id: str, layer: str, versions: Sequence[str]) -> bool:
+        return (
+            self.layer in ("*", layer)
+            and re.search(self.case_pattern, case_id) is not None
+            and any(version_satisfies(spec, v) for spec in self.keras for v in versions)
+        )
+
+
+_DIFF_FIELDS = {"id", "layer", "case_pattern", "keras", "what", "link"}
+
+
+def load_differences(paths: list[Path] | None = None) -> tuple[VersionDifference, ...]:
+    if paths is None:
+        root = resources.files("verify") / "versions"
+        paths = sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".json"))
+    out = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data.get("differences", []) if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ValueError(f"{path}: expected an object with a 'differences' list")
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not _DIFF_FIELDS <= set(e):
+                raise ValueError(f"{path}: differences[{i}] needs the keys {sorted(_DIFF_FIELDS)}")
+            keras = e["keras"] if isinstance(e["keras"], list) else [e["keras"]]
+            re.compile(e["case_pattern"])
+            out.append(VersionDifference(e["id"], e["layer"], e["case_pattern"], tuple(keras), e["what"], e["link"]))
+    return tuple(out)
+
+
+@cache
+def shipped_differences() -> tuple[VersionDifference, ...]:
+    return load_differences()
+
+
+def _environment(path: Path) -> dict[str, str]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {row["component"]: row["version"] for row in csv.DictReader(handle)}
+    except (OSError, KeyError, csv.Error) as exc:
+        raise DiffInputError(f"{path}: not a paramproof environment.csv ({exc})") from None
+
+
+def discover(root: Path) -> list[Run]:
+    """Every run below ``root``, merged by Keras version and backend, oldest version first."""
+    runs: dict[tuple[str, str], Run] = {}
+    for results in sorted(root.rglob("results.csv")):
+        env_path = results.with_name("environment.csv")
+        if not env_path.exists():
+            continue  # not a run folder (a model or zoo report)
+        env = _environment(env_path)
+        rows, _ = read_results(results)
+        keras, backend = env.get("keras", "?"), env.get("backend", "?")
+        run = runs.setdefault((keras, backend), Run(keras, backend))
+        run.folders.append(results.parent)
+        for case_id, row in rows.items():
+            run.rows.setdefault(case_id, row)
+    return sorted(runs.values(), key=lambda r: r.key)
+
+
+#: Statuses that carry no observation of Keras: the case did not run there.
+_NOT_OBSERVED = {"skipped", "crashed", "no_formula"}
+
+
+def observed(row: Mapping[str, str]) -> tuple[str, ...] | None:
+    """What Keras did for this case, or None when the case did not run."""
+    if row["status"] in _NOT_OBSERVED and not row.get("observed_count_params"):
+        return None
+    if not row.get("observed_count_params") and not row.get("observed_output_shape"):
+        return ("refused",)
+    return (
+        row.get("observed_trainable", ""),
+        row.get("observed_non_trainable", ""),
+        row.get("observed_output_shape", ""),
+        row.get("observed_weights", ""),
+    )
+
+
+def expected(row: Mapping[str, str]) -> tuple[str, ...]:
+    if not row.get("expected_trainable") and not row.get("expected_output_shape"):
+        return ("refused",)
+    return (row.get("expected_trainable", ""), row.get("expected_non_trainable", ""), row.get("expected_output_shape", ""))
+
+
+def short(row: Mapping[str, str] | None) -> str:
+    """One cell: ``7,850 + 0 → (None, 10)``, ``refused``, or the status when nothing was observed."""
+    if row is None:
+        return "—"
+    seen = observed(row)
+    if seen is None:
+        return row["status"]
+    if seen == ("refused",):
+        return "refused"
+    t, nt, shape = seen[0], seen[1], seen[2]
+    counts = f"{int(t):,} + {int(nt):,}" if t and nt else "?"
+    return f"{counts} → {shape}"
+
+
+@dataclass(frozen=True)
+class Difference:
+    case_id: str
+    layer: str
+    cells: tuple[str, ...]
+    between_backends: bool
+    explanation: str
+
+
+def _known_issue(rows: Sequence[Mapping[str, str] | None]) -> str:
+    for row in rows:
+        if row is not None and row["status"] == "known_issue":
+            match = re.match(r"known issue (\S+) \((\S+)\)", row.get("detail", ""))
+            if match:
+                return f"known upstream issue {match.group(1)} ({match.group(2)})"
+    return ""
+
+
+def differences(runs: Sequence[Run]) -> list[Difference]:
+    case_ids: list[str] = []
+    seen_ids: set[str] = set()
+    for run in runs:
+        for case_id in run.rows:
+            if case_id not in seen_ids:
+                seen_ids.add(case_id)
+                case_ids.append(case_id)
+    out = []
+    for case_id in case_ids:
+        rows = [run.rows.get(case_id) for run in runs]
+        layer = next(r["layer"] for r in rows if r is not None)
+        present = [(run, row) for run, row in zip(runs, rows) if row is not None and observed(row) is not None]
+        if len({observed(row) for _, row in present}) <= 1:
+            continue
+        by_version: dict[str, set[tuple[str, ...] | None]] = {}
+        for run, row in present:
+            by_version.setdefault(run.keras, set()).add(observed(row))
+        between_backends = any(len(v) > 1 for v in by_version.values())
+        out.append(
+            Difference(
+                case_id,
+                layer,
+                tuple(short(r) for r in rows),
+                between_backends,
+                _explain(case_id, layer, present, between_backends),
+            )
+        )
+    return out
+
+
+def _explain(case_id: str, layer: str, present: Sequence[tuple[Run, Mapping[str, str]]], between_backends: bool) -> str:
+    versions = [run.keras for run, _ in present]
+    notes = []
+    if between_backends:
+        notes.append("FINDING: backends of one Keras version disagree")
+    for diff in shipped_differences():
+        if diff.explains(case_id, layer, versions):
+            notes.append(f"{diff.what} ({diff.link})")
+            break
+    issue = _known_issue([row for _, row in present])
+    if issue:
+        notes.append(issue)
+    predicted = len({expected(row) for _, row in present}) > 1 and all(
+        row["status"] in ("match", "both_invalid") for _, row in present
+    )
+    if predicted and not between_backends:
+        notes.append("predicted: the engine's formulas for these versions differ in the same way")
+    return "; ".join(notes) or "unexplained"
+
+
+def matrix_rows(runs: Sequence[Run]) -> tuple[list[str], list[dict[str, str]]]:
+    columns = ["case_id", "layer"]
+    for run in runs:
+        columns += [f"{run.label} status", f"{run.label} params", f"{run.label} output_shape"]
+    order: dict[str, dict[str, str]] = {}
+    for run in runs:
+        for case_id, row in run.rows.items():
+            out = order.setdefault(case_id, {"case_id": case_id, "layer": row["layer"]})
+            seen = observed(row)
+            params = ""
+            if seen not in (None, ("refused",)) and row.get("observed_trainable") and row.get("observed_non_trainable"):
+                params = f"{row['observed_trainable']}+{row['observed_non_trainable']}"
+            out[f"{run.label} status"] = row["status"]
+            out[f"{run.label} params"] = params
+            out[f"{run.label} output_shape"] = row.get("observed_output_shape", "")
+    return columns, list(order.values())
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown(runs: Sequence[Run], diffs: Sequence[Difference]) -> str:
+    lines = ["# paramproof version matrix", "", "## Runs", ""]
+    lines += [
+        "| run | cases | match | both_invalid | known_issue | skipped | other | from |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        statuses = [row["status"] for row in run.rows.values()]
+        counts = {s: statuses.count(s) for s in ("match", "both_invalid", "known_issue", "skipped")}
+        other = len(statuses) - sum(counts.values())
+        folders = ", ".join(f"`{f}`" for f in run.folders)
+        lines.append(
+            f"| {run.label} | {len(statuses)} | {counts['match']} | {counts['both_invalid']} | {counts['known_issue']} | {counts['skipped']} | {other} | {folders} |"
+        )
+    findings = [d for d in diffs if d.between_backends]
+    lines += ["", f"## Cases whose observed result differs between runs ({len(diffs)})", ""]
+    if findings:
+        lines += [f"**{len(findings)} difference(s) between backends of one Keras version: findings.**", ""]
+    lines.append("Each cell: trainable + non-trainable parameters → output shape, or `refused`; `—` not in that run.")
+    lines.append("")
+    lines.append("| case | layer | " + " | ".join(run.label for run in runs) + " | explanation |")
+    lines.append("|---|---|" + "---|" * len(runs) + "---|")
+    for d in diffs:
+        cells = " | ".join(_md_cell(c) for c in d.cells)
+        lines.append(f"| {d.case_id} | {d.layer} | {cells} | {_md_cell(d.explanation)} |")
+    unexplained = sum(1 for d in diffs if d.explanation == "unexplained")
+    lines += ["", f"{len(diffs) - unexplained} of {len(diffs)} difference(s) explained."]
+    return "\n".join(lines) + "\n"
