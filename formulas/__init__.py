@@ -15,6 +15,7 @@ from typing import Any
 
 from . import layers as _layers  # noqa: F401  (registers the formulas)
 from ._config import Config
+from ._graph import LayerRow, ModelExpectation, ModelFileError, expect_model, load_model_config
 from ._model import (
     Dim,
     Expectation,
@@ -26,9 +27,10 @@ from ._model import (
     format_output_shape,
     format_shape,
 )
-from ._registry import EXEMPT, family, lookup, names, run
+from ._registry import EXEMPT, family, names, run
 from ._shapes import as_shape, is_multi
 from ._version import KerasVersion
+from .layers.ops import lookup
 
 __all__ = [
     "EXEMPT",
@@ -36,15 +38,20 @@ __all__ = [
     "Expectation",
     "InvalidLayerError",
     "KerasVersion",
+    "LayerRow",
+    "ModelExpectation",
+    "ModelFileError",
     "OutputShape",
     "Shape",
     "UnknownLayerError",
     "Weight",
     "exempt",
     "expect",
+    "expect_model",
     "family",
     "format_output_shape",
     "format_shape",
+    "load_model_config",
     "split_layer",
     "supported",
 ]

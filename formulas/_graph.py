@@ -1,0 +1,791 @@
+"""Whole models: every layer's weights and output shape from the model's configuration alone.
+
+The input is the dict ``json.loads(model.to_json())`` gives (or a ``.keras`` file's
+``config.json``), from Keras 3 or Keras 2: ``Sequential``, ``Functional`` (``Model`` in old
+Keras 2), models used as layers, shared layers, several inputs and outputs.  Shapes propagate
+from the model's input specs (or ``input_shapes=``) through the graph, each layer described by its
+formula; nothing is built and no layer code runs.
+
+Two serializations of a call ("inbound node"):
+
+* Keras 3 (``keras/src/models/functional.py``): ``{"args": [...], "kwargs": {...}}`` where each
+  tensor is ``{"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node,
+  index]}}``.  A nested ``Functional`` starts with a node of its own, so its node indices in the
+  outer config start at 1 (``functional_from_config`` subtracts 1).
+* Keras 2 (``tf_keras/src/engine/functional.py``): a nested list whose leaves are ``[layer, node,
+  index, kwargs]``; ``["_CONSTANT_VALUE", -1, value, kwargs]`` is a constant first argument.  A
+  single-leaf list is unnested except for ``TFOpLambda`` (which keeps the call's structure).
+
+Weights count once per layer however often it is called; a row's output shape is its first call's.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ._config import Config
+from ._model import InvalidLayerError, OutputShape, Shape, UnknownLayerError, Weight
+from ._registry import run
+from ._shapes import as_shape
+from ._version import KerasVersion
+from .layers import ops
+
+MODEL_CLASSES = frozenset({"Sequential", "Functional", "Model"})
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be read as a Keras model config; the message names the path."""
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One top-level layer of a model, in the order ``model.layers`` lists it.
+
+    ``weights`` are in the order ``layer.weights`` lists them, with the trainable flag as the
+    model counts it (a layer or nested model with ``trainable=False`` makes all its weights
+    non-trainable).  ``output_shape`` is the first call's (None when unknown).  ``error`` says why
+    the row could not be described (then ``weights`` is empty); ``no_formula`` marks errors that
+    mean "no formula" (a Lambda without ``output_shape``, an unknown class, an input that depends
+    on such a layer) rather than "Keras would refuse this".  ``layers`` holds a nested model's rows.
+    """
+
+    name: str
+    class_name: str
+    output_shape: OutputShape | None
+    weights: tuple[Weight, ...]
+    formula: str
+    error: str | None = None
+    no_formula: bool = False
+    layers: tuple[LayerRow, ...] = ()
+
+    @property
+    def trainable(self) -> int:
+        return sum(w.size for w in self.weights if w.trainable)
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(w.size for w in self.weights if not w.trainable)
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None and all(r.complete for r in self.layers)
+
+
+@dataclass(frozen=True)
+class ModelExpectation:
+    """What Keras will build for a model config: one :class:`LayerRow` per top-level layer.
+
+    The totals count each layer's weights once, as ``model.count_params()`` does.
+    ``operations`` (an addition to the interface) holds Keras 3 operation nodes (``keras.ops.*``
+    applied to symbolic tensors): ``model.layers`` does not list them and they have no weights,
+    but an operation without a formula makes the model incomplete.
+    """
+
+    name: str
+    class_name: str
+    keras: str
+    input_shapes: tuple[Shape, ...]
+    output_shapes: tuple[OutputShape, ...]
+    layers: tuple[LayerRow, ...]
+    operations: tuple[LayerRow, ...] = field(default=(), compare=False)
+    #: config order of layers and operations together (names), for the summary
+    order: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def trainable(self) -> int:
+        return sum(r.trainable for r in self.layers)
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(r.non_trainable for r in self.layers)
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    @property
+    def complete(self) -> bool:
+        """Every row (and every operation) described."""
+        return all(r.complete for r in self.layers) and all(r.complete for r in self.operations)
+
+    def summary(self, *, width: int = 100) -> str:
+        """A text table like ``model.summary()`` with a Formula column, then the totals."""
+        from ._summary import render
+
+        return render(self, width=width)
+
+
+# -- reading files ----------------------------------------------------------------------------
+
+
+def load_model_config(path: str | Path) -> dict[str, Any]:
+    """The model config in ``path``: a ``.keras`` zip (only its ``config.json`` is read; weights
+    are never unpacked and nothing runs) or a ``.json`` file (``model.to_json()`` or a bare
+    ``{"class_name", "config"}``).  Raises :class:`ModelFileError` naming the path and the problem."""
+    p = Path(path)
+    if not p.exists():
+        raise ModelFileError(f"{p}: no such file")
+    if p.is_dir():
+        raise ModelFileError(f"{p}: a directory, not a model file")
+    if p.suffix == ".keras" or zipfile.is_zipfile(p):
+        if not zipfile.is_zipfile(p):
+            raise ModelFileError(f"{p}: not a zip file (a .keras file is a zip holding config.json)")
+        try:
+            with zipfile.ZipFile(p) as archive:
+                if "config.json" not in archive.namelist():
+                    raise ModelFileError(f"{p}: the archive has no config.json")
+                raw = archive.read("config.json")
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ModelFileError(f"{p}: cannot read the zip: {exc}") from None
+        where = f"{p}: config.json"
+    else:
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ModelFileError(f"{p}: cannot read: {exc.strerror or exc}") from None
+        where = str(p)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"{where}: bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not _is_model_config(data):
+        got = f"keys {sorted(data)[:6]}" if isinstance(data, dict) else type(data).__name__
+        raise ModelFileError(
+            f"{where}: not a Keras model config (expected class_name Sequential/Functional/Model and a config with layers, got {got})"
+        )
+    return data  # type: ignore[no-any-return]
+
+
+def _is_model_config(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("config"), dict)
+        and (data.get("class_name") in MODEL_CLASSES or isinstance(data["config"].get("layers"), list))
+        and isinstance(data["config"].get("layers"), list)
+    )
+
+
+# -- the graph --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A tensor in a serialized node: output ``index`` of ``layer``'s call number ``node``."""
+
+    layer: str
+    node: int
+    index: int
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """A tensor whose shape the engine cannot tell, and why."""
+
+    reason: str
+
+
+@dataclass
+class _Call:
+    args: list[Any]
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class _Layer:
+    name: str
+    class_name: str
+    config: Mapping[str, Any]
+    calls: list[_Call]
+    is_op: bool  # a Keras 3 operation node (not in model.layers)
+    row: LayerRow | None = None
+    outputs: dict[int, list[Any]] = field(default_factory=dict)
+
+
+Value = Shape | _Unknown
+
+
+def _is_keras3_tensor(x: Any) -> bool:
+    return isinstance(x, Mapping) and x.get("class_name") == "__keras_tensor__"
+
+
+def _convert3(x: Any) -> Any:
+    if _is_keras3_tensor(x):
+        layer, node, index = x["config"]["keras_history"]
+        return _Ref(str(layer), int(node), int(index))
+    if isinstance(x, list):
+        return [_convert3(v) for v in x]
+    if isinstance(x, Mapping) and "class_name" not in x:
+        return {k: _convert3(v) for k, v in x.items()}
+    return x
+
+
+def _is_leaf2(x: Any) -> bool:
+    return (
+        isinstance(x, list)
+        and len(x) in (3, 4)
+        and isinstance(x[0], str)
+        and isinstance(x[1], int)
+        and (len(x) == 3 or isinstance(x[3], Mapping))
+    )
+
+
+def _convert2_kwargs(x: Any, names: set[str]) -> Any:
+    if (
+        isinstance(x, list)
+        and len(x) == 3
+        and isinstance(x[0], str)
+        and x[0] in names
+        and isinstance(x[1], int)
+        and isinstance(x[2], int)
+    ):
+        return _Ref(x[0], x[1], x[2])
+    if isinstance(x, list):
+        return [_convert2_kwargs(v, names) for v in x]
+    if isinstance(x, Mapping):
+        return {k: _convert2_kwargs(v, names) for k, v in x.items()}
+    return x
+
+
+def _parse_node(node: Any, class_name: str, names: set[str]) -> _Call:
+    if isinstance(node, Mapping) and "args" in node:
+        return _Call(list(_convert3(node.get("args") or [])), dict(_convert3(node.get("kwargs") or {})))
+    kwargs: dict[str, Any] = {}
+
+    def walk(x: Any) -> Any:
+        nonlocal kwargs
+        if _is_leaf2(x):
+            if len(x) == 4:
+                kwargs = dict(x[3])
+            if x[0] == "_CONSTANT_VALUE" and x[1] == -1:
+                return x[2]
+            return _Ref(x[0], x[1], int(x[2]))
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        if isinstance(x, Mapping):
+            return {k: walk(v) for k, v in x.items()}
+        raise InvalidLayerError(f"{class_name}: cannot read inbound node entry {x!r}")
+
+    first = walk(node)
+    if class_name not in ("TFOpLambda", "SlicingOpLambda") and isinstance(first, list) and len(first) == 1:
+        first = first[0]
+    return _Call([first], _convert2_kwargs(kwargs, names))
+
+
+def _refs(x: Any) -> Iterator[_Ref]:
+    if isinstance(x, _Ref):
+        yield x
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _refs(v)
+    elif isinstance(x, Mapping):
+        for v in x.values():
+            yield from _refs(v)
+
+
+def _outputs_of(shape: OutputShape) -> list[Value]:
+    if shape and isinstance(shape[0], tuple):
+        return list(shape)
+    return [shape]  # type: ignore[list-item]
+
+
+def _formula_text(derivation: Sequence[str], n_weights: int) -> str:
+    """The substituted middle of the derivation's total line: ``10 × (784 + 1)``."""
+    if not n_weights:
+        return ""
+    for line in derivation:
+        if line.startswith("total "):
+            text = line[len("total ") :].split(" (trainable")[0]
+            parts = text.split(" = ")
+            return parts[1] if len(parts) >= 3 else parts[0]
+    return ""
+
+
+def _freeze(weights: Sequence[Weight], keras3: bool) -> tuple[Weight, ...]:
+    """A layer with ``trainable=False``: every weight non-trainable.  Keras 2's ``layer.weights``
+    is ``trainable_weights + non_trainable_weights``, so the originally trainable ones come first."""
+    if not keras3:
+        weights = [w for w in weights if w.trainable] + [w for w in weights if not w.trainable]
+    return tuple(replace(w, trainable=False) for w in weights)
+
+
+def _model_weights(rows: Sequence[LayerRow], keras3: bool) -> tuple[Weight, ...]:
+    """``model.weights`` of a nested model: its layers' weights in layer order (Keras 3
+    ``Layer.weights``); Keras 2 lists the trainable ones first (``trainable_weights +
+    non_trainable_weights``)."""
+    flat = [w for r in rows for w in r.weights]
+    if keras3:
+        return tuple(flat)
+    return tuple([w for w in flat if w.trainable] + [w for w in flat if not w.trainable])
+
+
+def _spec_shape(config: Mapping[str, Any]) -> Shape | None:
+    for key in ("batch_shape", "batch_input_shape"):
+        if config.get(key) is not None:
+            return as_shape(config[key], key)
+    if config.get("shape") is not None:
+        batch = config.get("batch_size")
+        return (batch if isinstance(batch, int) else None, *as_shape(config["shape"], "shape"))
+    return None
+
+
+def _fit_override(given: Shape, spec: Shape | None) -> Shape:
+    """An override with the batch axis (as :func:`formulas.expect` takes it), or one dim shorter
+    than the spec: then without the batch axis (as ``--input-shape`` is written)."""
+    if spec is not None and len(given) == len(spec) - 1:
+        return (None, *given)
+    return given
+
+
+def _normalise_overrides(input_shapes: Any) -> list[Shape] | None:
+    if input_shapes is None:
+        return None
+    if (
+        isinstance(input_shapes, Sequence)
+        and input_shapes
+        and all(isinstance(s, Sequence) and not isinstance(s, str) for s in input_shapes)
+    ):
+        return [as_shape(s, "input_shapes") for s in input_shapes]
+    return [as_shape(input_shapes, "input_shapes")]
+
+
+def _history_list(x: Any) -> list[_Ref]:
+    """``input_layers`` / ``output_layers``: ``[name, 0, 0]``, a list of those, or a dict of them."""
+    if isinstance(x, Mapping):
+        x = list(x.values())
+    if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str):
+        return [_Ref(x[0], int(x[1]), int(x[2]))]
+    out: list[_Ref] = []
+    for item in x or []:
+        out.extend(_history_list(item))
+    return out
+
+
+class _Describer:
+    def __init__(self, version: KerasVersion) -> None:
+        self.version = version
+        self.keras3 = version.is_keras3
+
+    # one layer on given inputs ------------------------------------------------------------
+
+    def layer(self, entry: Mapping[str, Any], inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, OutputShape]:
+        """Describe one call of a layer: (row, output shape).  Raises UnknownLayerError /
+        InvalidLayerError."""
+        class_name = str(entry.get("class_name"))
+        config = entry.get("config") or {}
+        name = str(entry.get("name") or config.get("name") or class_name)
+        if self._is_model(entry):
+            shapes = list(inputs) if isinstance(inputs, tuple) and inputs and isinstance(inputs[0], tuple) else [inputs]
+            sub = self.model(entry, shapes)
+            frozen = config.get("trainable") is False
+            rows = tuple(_frozen_row(r, self.keras3) for r in sub.layers) if frozen else sub.layers
+            if not sub.complete:
+                bad = next((r for r in (*rows, *sub.operations) if not r.complete), None)
+                why = f"nested {bad.name}: {bad.error}" if bad and bad.error else "a nested layer has no formula"
+                raise _NestedIncomplete(LayerRow(name, class_name, None, (), "", why, True, rows))
+            out: Any = sub.output_shapes[0] if len(sub.output_shapes) == 1 else tuple(sub.output_shapes)
+            weights = _model_weights(rows, self.keras3)
+            formula = f"Σ {len(rows)} layers" if weights else ""
+            return LayerRow(name, class_name, out, weights, formula, layers=rows), out
+        if class_name == "Lambda":
+            out = ops.lambda_output(config, inputs)
+            return LayerRow(name, class_name, out, (), ""), out
+        if class_name in ("TFOpLambda", "SlicingOpLambda"):
+            if self.keras3:
+                raise UnknownLayerError(f"{class_name} is a Keras 2 layer; Keras {self.version} has none")
+            first = _as_operand(inputs)
+            out = ops.describe_op(ops.OpCall(str(config.get("function")), (first,), kwargs, keras3=False))
+            return LayerRow(name, class_name, out, (), ""), out
+        entry_ = ops.lookup(class_name, self.version)
+        shape = tuple(inputs) if isinstance(inputs, tuple) else inputs
+        expectation = run(entry_, Config(class_name, config, self.version), shape)
+        weights = expectation.weights
+        if config.get("trainable") is False:
+            weights = _freeze(weights, self.keras3)
+        formula = _formula_text(expectation.derivation, len(weights))
+        return LayerRow(name, class_name, expectation.output_shape, weights, formula), expectation.output_shape
+
+    @staticmethod
+    def _is_model(entry: Mapping[str, Any]) -> bool:
+        config = entry.get("config") or {}
+        return entry.get("class_name") in MODEL_CLASSES or (
+            isinstance(config, Mapping) and isinstance(config.get("layers"), list) and "input_layers" in config
+        )
+
+    # whole models -----------------------------------------------------------------------
+
+    def model(self, model_config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
+        config = model_config.get("config") or {}
+        class_name = str(model_config.get("class_name"))
+        if not isinstance(config, Mapping) or not isinstance(config.get("layers"), list):
+            raise InvalidLayerError(f"{class_name}: not a model config (no 'layers' list)")
+        if class_name == "Sequential" or "input_layers" not in config:
+            return self.sequential(class_name, config, inputs)
+        return self.functional(class_name, config, inputs)
+
+    def sequential(self, class_name: str, config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
+        entries = list(config["layers"])
+        name = str(config.get("name") or "sequential")
+        spec: Shape | None = None
+        if entries and entries[0].get("class_name") == "InputLayer":
+            spec = _spec_shape(entries[0].get("config") or {})
+            entries = entries[1:]
+        elif entries:
+            spec = _spec_shape(entries[0].get("config") or {})
+        if spec is None and config.get("build_input_shape") is not None:
+            spec = as_shape(config["build_input_shape"], "build_input_shape")
+        current: Any
+        if inputs:
+            if len(inputs) != 1:
+                raise InvalidLayerError(f"{name}: a Sequential model takes one input, got {len(inputs)} shapes")
+            current = _fit_override(inputs[0], spec)
+        elif spec is not None:
+            current = spec
+        else:
+            current = _Unknown(f"{name} has no input shape in its config: pass input_shapes=")
+        input_shape = current
+        rows: list[LayerRow] = []
+        for entry in entries:
+            row, out = self._guarded(entry, current, {})
+            rows.append(row)
+            current = out
+        outputs = () if isinstance(current, _Unknown) else (current,)
+        ins = () if isinstance(input_shape, _Unknown) else (input_shape,)
+        return ModelExpectation(name, class_name, str(self.version), ins, outputs, tuple(rows))
+
+    def _guarded(self, entry: Mapping[str, Any], inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, Value | OutputShape]:
+        """:meth:`layer`, with failures turned into a row with an error and an unknown output."""
+        config = entry.get("config") or {}
+        class_name = str(entry.get("class_name"))
+        name = str(entry.get("name") or config.get("name") or class_name)
+        unknown = _first_unknown(inputs)
+        if unknown is None:
+            unknown = _first_unknown(kwargs)
+        if unknown is not None:
+            reason = f"input shape unknown: {unknown.reason}"
+            return LayerRow(name, class_name, None, (), "", reason, True), _Unknown(unknown.reason)
+        try:
+            return self.layer(entry, inputs, kwargs)
+        except _NestedIncomplete as exc:
+            return exc.row, _Unknown(f"depends on {name} ({class_name}), which is not fully described")
+        except UnknownLayerError as exc:
+            return LayerRow(name, class_name, None, (), "", str(exc), True), _Unknown(
+                f"depends on {name} ({class_name}): no formula"
+            )
+        except InvalidLayerError as exc:
+            return LayerRow(name, class_name, None, (), "", str(exc), False), _Unknown(
+                f"depends on {name} ({class_name}), which Keras would refuse"
+            )
+
+    def functional(self, class_name: str, config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
+        name = str(config.get("name") or "model")
+        names = {str(e.get("name") or (e.get("config") or {}).get("name")) for e in config["layers"]}
+        layers: dict[str, _Layer] = {}
+        order: list[_Layer] = []
+        for e in config["layers"]:
+            lname = str(e.get("name") or (e.get("config") or {}).get("name"))
+            cname = str(e.get("class_name"))
+            module = str(e.get("module") or "")
+            is_op = module.startswith(("keras.src.ops", "keras.ops"))
+            calls = [_parse_node(n, cname, names) for n in (e.get("inbound_nodes") or [])]
+            layer = _Layer(lname, cname, e, calls, is_op)
+            if lname in layers:
+                raise InvalidLayerError(f"{name}: two layers are named {lname!r}")
+            layers[lname] = layer
+            order.append(layer)
+        input_refs = _history_list(config.get("input_layers"))
+        output_refs = _history_list(config.get("output_layers"))
+        if inputs is not None and len(inputs) != len(input_refs):
+            raise InvalidLayerError(
+                f"{name}: {len(input_refs)} input(s) {[r.layer for r in input_refs]}, got {len(inputs)} shape(s)"
+            )
+        model_inputs: list[Shape] = []
+        for i, ref in enumerate(input_refs):
+            found = layers.get(ref.layer)
+            if found is None:
+                raise InvalidLayerError(f"{name}: input {ref.layer!r} is not one of its layers")
+            layer = found
+            spec = _spec_shape(layer.config.get("config") or {})
+            given: Value
+            if inputs is not None:
+                given = _fit_override(inputs[i], spec)
+            elif spec is not None:
+                given = spec
+            else:
+                given = _Unknown(f"input {ref.layer} has no shape: pass input_shapes=")
+            layer.outputs[0] = [given]
+            if isinstance(given, _Unknown):
+                layer.row = LayerRow(layer.name, layer.class_name, None, (), "", given.reason, True)
+            else:
+                layer.row = LayerRow(layer.name, layer.class_name, given, (), "")
+            if not isinstance(given, _Unknown):
+                model_inputs.append(given)
+        pending = [(layer, i) for layer in order for i in range(len(layer.calls))]
+        while pending:
+            waiting = []
+            for layer, i in pending:
+                call = layer.calls[i]
+                if not all(self._ready(layers, r) for r in _refs([call.args, call.kwargs])):
+                    waiting.append((layer, i))
+                    continue
+                self._evaluate(layers, layer, i, call)
+            if len(waiting) == len(pending):
+                for layer, i in waiting:
+                    missing = [r for r in _refs([layer.calls[i].args, layer.calls[i].kwargs]) if not self._ready(layers, r)]
+                    what = f"{missing[0].layer}[{missing[0].node}][{missing[0].index}]" if missing else "an input"
+                    why = f"its input {what} is never computed in this graph"
+                    layer.outputs[i] = [_Unknown(why)]
+                    if layer.row is None:
+                        layer.row = LayerRow(layer.name, layer.class_name, None, (), "", why, True)
+                break
+            pending = waiting
+        for layer in order:
+            if layer.row is None:  # a layer never called in this graph (Keras 2 keeps none such)
+                layer.row = LayerRow(layer.name, layer.class_name, None, (), "", "never called in this model's graph", True)
+        outputs: list[OutputShape] = []
+        for ref in output_refs:
+            value = self._lookup(layers, ref, io=True)
+            if isinstance(value, tuple):
+                outputs.append(value)
+        rows = tuple(layer.row for layer in order if not layer.is_op and layer.row is not None)
+        op_rows = tuple(layer.row for layer in order if layer.is_op and layer.row is not None)
+        return ModelExpectation(
+            name,
+            class_name,
+            str(self.version),
+            tuple(model_inputs),
+            tuple(outputs) if len(outputs) == len(output_refs) else (),
+            rows,
+            op_rows,
+            tuple(layer.name for layer in order),
+        )
+
+    def _node_index(self, layers: Mapping[str, _Layer], ref: _Ref, *, io: bool = False) -> int:
+        """Where call ``ref.node`` of a layer sits among the calls its config lists.
+
+        Keras 2 numbers the calls of a nested model whose first layer is an InputLayer from 1 (node
+        0 is its construction; ``_should_skip_first_node``), in nodes and in ``input_layers`` /
+        ``output_layers`` alike.  Keras 3 numbers calls from 0 in nodes (``serialize_node`` drops
+        the nodes of other graphs) but from 1 for a nested ``Functional`` in ``input_layers`` /
+        ``output_layers`` (``get_config``'s ``node_reindexing_map``; ``functional_from_config``
+        subtracts 1 again)."""
+        layer = layers[ref.layer]
+        if layer.class_name in MODEL_CLASSES and layer.calls:
+            if self._keras3_format(layer):
+                return ref.node - 1 if io and layer.class_name == "Functional" else ref.node
+            inner = (layer.config.get("config") or {}).get("layers") or [{}]
+            return ref.node - 1 if inner[0].get("class_name") == "InputLayer" else ref.node
+        return ref.node
+
+    @staticmethod
+    def _keras3_format(layer: _Layer) -> bool:
+        nodes = layer.config.get("inbound_nodes") or []
+        return bool(nodes) and isinstance(nodes[0], Mapping)
+
+    def _ready(self, layers: Mapping[str, _Layer], ref: _Ref) -> bool:
+        layer = layers.get(ref.layer)
+        return layer is not None and self._node_index(layers, ref) in layer.outputs
+
+    def _lookup(self, layers: Mapping[str, _Layer], ref: _Ref, *, io: bool = False) -> Value:
+        layer = layers.get(ref.layer)
+        if layer is None:
+            return _Unknown(f"no layer named {ref.layer!r}")
+        outs = layer.outputs.get(self._node_index(layers, ref, io=io))
+        if outs is None:
+            return _Unknown(f"{ref.layer} call {ref.node} is never computed")
+        if len(outs) == 1 and isinstance(outs[0], _Unknown):
+            return outs[0]
+        if not 0 <= ref.index < len(outs):
+            return _Unknown(f"{ref.layer} has no output {ref.index}")
+        value: Value = outs[ref.index]
+        return value
+
+    def _resolve(self, layers: Mapping[str, _Layer], x: Any) -> Any:
+        if isinstance(x, _Ref):
+            return self._lookup(layers, x)
+        if isinstance(x, list):
+            return [self._resolve(layers, v) for v in x]
+        if isinstance(x, Mapping):
+            return {k: self._resolve(layers, v) for k, v in x.items()}
+        return x
+
+    def _evaluate(self, layers: Mapping[str, _Layer], layer: _Layer, i: int, call: _Call) -> None:
+        args = self._resolve(layers, call.args)
+        kwargs = self._resolve(layers, call.kwargs)
+        out: Value | OutputShape
+        if layer.is_op:
+            row, out = self._op(layer, args, kwargs)
+        elif layer.class_name in ("TFOpLambda", "SlicingOpLambda") and not self.keras3:
+            row, out = self._guarded_op2(layer, _layer_inputs(args), kwargs)
+        else:
+            row, out = self._guarded(layer.config, _layer_inputs(args), {})
+        if isinstance(out, _Unknown):
+            layer.outputs[i] = [out]
+        else:
+            layer.outputs[i] = _outputs_of(out)
+        if layer.row is None:
+            layer.row = row
+
+    def _guarded_op2(self, layer: _Layer, inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, Value | OutputShape]:
+        """A Keras 2 TF op with its call kwargs (tensors among them as :class:`ops.Tensor`)."""
+        unknown = _first_unknown([inputs, kwargs])
+        if unknown is not None:
+            return LayerRow(layer.name, layer.class_name, None, (), "", f"input shape unknown: {unknown.reason}", True), _Unknown(
+                unknown.reason
+            )
+        function = str((layer.config.get("config") or {}).get("function"))
+        call = ops.OpCall(function, (_as_operand(inputs),), _operands(kwargs), keras3=False)
+        return self._try_op(layer, call)
+
+    def _op(self, layer: _Layer, args: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, Value | OutputShape]:
+        unknown = _first_unknown([args, kwargs])
+        if unknown is not None:
+            return LayerRow(layer.name, layer.class_name, None, (), "", f"input shape unknown: {unknown.reason}", True), _Unknown(
+                unknown.reason
+            )
+        op_config = {k: v for k, v in (layer.config.get("config") or {}).items() if k not in ("name", "dtype")}
+        call = ops.OpCall(layer.class_name, tuple(_operands(args)), {**op_config, **_operands(kwargs)}, keras3=True)
+        return self._try_op(layer, call)
+
+    def _try_op(self, layer: _Layer, call: ops.OpCall) -> tuple[LayerRow, Value | OutputShape]:
+        try:
+            out = ops.describe_op(call)
+        except UnknownLayerError as exc:
+            return LayerRow(layer.name, layer.class_name, None, (), "", str(exc), True), _Unknown(
+                f"depends on {layer.name}: {exc}"
+            )
+        except InvalidLayerError as exc:
+            return LayerRow(layer.name, layer.class_name, None, (), "", str(exc), False), _Unknown(
+                f"depends on {layer.name}, which Keras would refuse"
+            )
+        return LayerRow(layer.name, layer.class_name, out, (), ""), out
+
+
+class _NestedIncomplete(Exception):
+    def __init__(self, row: LayerRow) -> None:
+        super().__init__(row.error)
+        self.row = row
+
+
+def _frozen_row(row: LayerRow, keras3: bool) -> LayerRow:
+    layers = tuple(_frozen_row(r, keras3) for r in row.layers)
+    weights = _model_weights(layers, keras3) if row.layers else _freeze(row.weights, keras3)
+    return replace(row, weights=weights, layers=layers)
+
+
+def _first_unknown(x: Any) -> _Unknown | None:
+    if isinstance(x, _Unknown):
+        return x
+    if isinstance(x, (list, tuple)) and not _is_shape(x):
+        for v in x:
+            found = _first_unknown(v)
+            if found is not None:
+                return found
+    if isinstance(x, Mapping):
+        return _first_unknown(list(x.values()))
+    return None
+
+
+def _is_shape(x: Any) -> bool:
+    return isinstance(x, tuple) and all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in x)
+
+
+def _flat_shapes(x: Any) -> list[Any]:
+    if _is_shape(x) or isinstance(x, _Unknown):
+        return [x]
+    if isinstance(x, (list, tuple)):
+        return [s for v in x for s in _flat_shapes(v)]
+    if isinstance(x, Mapping):
+        return [s for v in x.values() for s in _flat_shapes(v)]
+    return []
+
+
+def _layer_inputs(args: Sequence[Any]) -> Any:
+    """A layer's input: its first argument's tensors (one shape, or a tuple of shapes for a list),
+    followed by further positional tensors (``MultiHeadAttention(query, value)``)."""
+    if not args:
+        return ()
+    first = args[0]
+    shapes = _flat_shapes(first)
+    extra = [s for a in args[1:] for s in _flat_shapes(a)]
+    if len(shapes) == 1 and not extra and not isinstance(first, (list, dict)):
+        return shapes[0]
+    return tuple(shapes + extra)
+
+
+def _as_operand(x: Any) -> Any:
+    if _is_shape(x):
+        return ops.Tensor(x)
+    if isinstance(x, (list, tuple)):
+        return [_as_operand(v) for v in x]
+    return x
+
+
+def _operands(x: Any) -> Any:
+    if _is_shape(x):
+        return ops.Tensor(x)
+    if isinstance(x, list):
+        return [_operands(v) for v in x]
+    if isinstance(x, Mapping):
+        return {k: _operands(v) for k, v in x.items()}
+    return x
+
+
+def expect_model(
+    model_config: Mapping[str, Any],
+    *,
+    keras: str | KerasVersion = "3",
+    input_shapes: Shape | Sequence[Shape] | None = None,
+) -> ModelExpectation:
+    """What Keras ``keras`` builds for ``model_config`` (``json.loads(model.to_json())``, or a
+    ``.keras`` file's ``config.json``): one row per top-level layer, in ``model.layers`` order,
+    and the totals.  ``input_shapes`` (batch axis included, one per model input; a shape one dim
+    shorter than the model's input spec is taken as without the batch axis) replaces the input
+    specs, e.g. for models with None spatial dims.
+
+    Layers without a formula (a Lambda without ``output_shape``, an unknown custom class, an
+    unknown TF op) get a row with ``no_formula`` and the rest of the model is still described;
+    :attr:`ModelExpectation.complete` says whether every row is.  Raises
+    :class:`InvalidLayerError` when the config is not a model config at all.
+    """
+    version = KerasVersion.parse(keras)
+    if not isinstance(model_config, Mapping):
+        raise InvalidLayerError(f"model config must be a mapping, got {type(model_config).__name__}")
+    if "class_name" not in model_config and isinstance(model_config.get("config"), Mapping):
+        model_config = {"class_name": "Functional", **model_config}
+    result = _Describer(version).model(model_config, _normalise_overrides(input_shapes))
+    if version.is_keras3:
+        counter = iter(range(1 << 62))
+        result = replace(result, layers=tuple(_number_auto_names(r, counter) for r in result.layers))
+    return result
+
+
+def _number_auto_names(row: LayerRow, counter: Iterator[int]) -> LayerRow:
+    """Keras 3 names a variable created without a name ``variable``, ``variable_1``, … in creation
+    order (``keras/src/backend/common/variables.py``: ``auto_name``, uniquified per session): the
+    numbering a freshly started session gives this model."""
+    if row.layers:
+        layers = tuple(_number_auto_names(r, counter) for r in row.layers)
+        return replace(row, layers=layers, weights=_model_weights(layers, True) if row.weights else ())
+    if not any(w.name == ops.AUTO_NAME for w in row.weights):
+        return row
+    weights = []
+    for w in row.weights:
+        if w.name == ops.AUTO_NAME:
+            n = next(counter)
+            w = replace(w, name=ops.AUTO_NAME if n == 0 else f"{ops.AUTO_NAME}_{n}")
+        weights.append(w)
+    return replace(row, weights=tuple(weights))
