@@ -26,6 +26,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/zoo.py
 
 clean:
 	rm -rf $(VENV) reports/*.csv .pytest_cache .mypy_cache .ruff_cache

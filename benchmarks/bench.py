@@ -47,7 +47,11 @@ def overhead_and_scaling(repeat: int) -> None:
             for name, cmd in commands.items():
                 times[name].append(timed(cmd))
     bare, j1, j2 = (min(times[k]) for k in ("bare", "j1", "j2"))
-    print(f"catalog: {n} cases, {repeat} interleaved rounds, best of each (all: " + "; ".join(f"{k} " + ", ".join(f"{t:.1f}" for t in v) for k, v in times.items()) + ")")
+    print(
+        f"catalog: {n} cases, {repeat} interleaved rounds, best of each (all: "
+        + "; ".join(f"{k} " + ", ".join(f"{t:.1f}" for t in v) for k, v in times.items())
+        + ")"
+    )
     print(f"  bare Keras script        {bare:7.1f} s   {n / bare:6.1f} cases/s")
     print(f"  paramproof run -j 1      {j1:7.1f} s   {n / j1:6.1f} cases/s   overhead ratio {j1 / bare:.3f}x (target <= 1.10)")
     print(f"  paramproof run -j 2      {j2:7.1f} s   {n / j2:6.1f} cases/s   throughput -j2/-j1 {j1 / j2:.2f}x (target >= 1.6)")

@@ -161,6 +161,77 @@ def _parser() -> argparse.ArgumentParser:
         metavar="VERSION",
         help="Keras version the derivation is for (default: the installed one, or 3 with --no-keras)",
     )
+
+    model = sub.add_parser(
+        "model",
+        help="a whole model: the formula summary from its config, checked layer by layer against Keras",
+        description=(
+            "Print the engine's summary of a model (every top-level layer with its formula, output shape and "
+            "parameters, and the totals), computed from the model's configuration alone; then, unless --no-keras, "
+            "build the model in Keras, compare every layer weight by weight and the totals, print the disagreements "
+            "and write DIR/models/<name>.csv. NAME is a keras.applications model (built with weights=None: nothing "
+            "is downloaded). PATH is a .keras, .json or .h5 file, loaded with Keras safe mode; a Lambda layer's code "
+            "is never run (one with a declared output_shape is replaced by a stand-in of that shape; one without is "
+            "reported no_formula, with the layers downstream of it, and the rest is still checked). "
+            "Exit 0 when everything matches, 1 on a discrepancy or an unchecked layer, 2 on bad input."
+        ),
+    )
+    model.add_argument("target", metavar="NAME|PATH", help="e.g. ResNet50, or my_model.keras / model.json / model.h5")
+    model.add_argument(
+        "--input-shape",
+        action="append",
+        default=None,
+        metavar="DIMS",
+        help="input dims without the batch axis, e.g. 160,160,3 or None,None,3; repeat for several inputs",
+    )
+    model.add_argument(
+        "--no-keras",
+        action="store_true",
+        help="do not import TensorFlow: the summary only (a NAME is read from the committed config in verify/zoo_configs)",
+    )
+    model.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="DIR/models/<name>.csv is written (default: reports/)"
+    )
+
+    zoo = sub.add_parser(
+        "zoo",
+        help="every keras.applications model: engine, Keras and keras.io totals side by side",
+        description=(
+            "Build every keras.applications model of the installed Keras (weights=None) in worker processes, "
+            "describe each with the engine from its own config, compare layer by layer and in total, and write "
+            "DIR/zoo.csv (with the totals keras.io publishes, and whether they agree) and DIR/models/<name>.csv. "
+            "Exit 0 when every model matches, 1 otherwise, 2 on bad input."
+        ),
+    )
+    zoo.add_argument("--only", metavar="NAME,...", help="only these models (comma-separated), e.g. MobileNet,ResNet50")
+    zoo.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="where zoo.csv and models/ go (default: reports/)"
+    )
+    from .pool import default_jobs
+
+    zoo.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"worker processes (default: the number of cores, {default_jobs()})",
+    )
+    zoo.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=None,
+        metavar="S",
+        help="give up on a model after S seconds (status skipped, reason timeout)",
+    )
+    zoo.add_argument(
+        "--max-params",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="skip, without building, a model whose committed config gives more parameters (default: sized for this machine's memory)",
+    )
+    zoo.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -247,11 +318,17 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
 
 
 class RateColumn(ProgressColumn):
-    """Cases per second."""
+    """Cases (or models) per second."""
+
+    def __init__(self, unit: str = "cases") -> None:
+        super().__init__()
+        self.unit = unit
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.1f} cases/s", style="progress.data.speed")
+        if speed is not None and speed < 1:
+            return Text(f"{1 / speed:,.1f} s/{self.unit.rstrip('s')}", style="progress.data.speed")
+        return Text("" if speed is None else f"{speed:,.1f} {self.unit}/s", style="progress.data.speed")
 
 
 class _Terminated(Exception):
@@ -463,6 +540,232 @@ def cmd_coverage(args: argparse.Namespace, console: Console) -> int:
     return EXIT_DISCREPANCY if counts["missing"] else EXIT_OK
 
 
+def _input_shapes(texts: Sequence[str] | None) -> list[tuple[int | None, ...]] | None:
+    return [parse_dims(t, None) for t in texts] if texts else None
+
+
+def _looks_like_path(target: str) -> bool:
+    return (
+        os.sep in target
+        or "/" in target
+        or Path(target).suffix.lower() in (".keras", ".json", ".h5", ".hdf5")
+        or Path(target).exists()
+    )
+
+
+def cmd_model(args: argparse.Namespace, console: Console) -> int:
+    """The engine's summary, then (unless --no-keras) the check against Keras."""
+    from .models import ModelLoadError
+
+    shapes = _input_shapes(args.input_shape)
+    is_path = _looks_like_path(args.target)
+    name = Path(args.target).stem if is_path else args.target
+    try:
+        if args.no_keras:
+            return _model_without_keras(args, console, shapes, is_path, name)
+        return _model_with_keras(args, console, shapes, is_path, name)
+    except ModelLoadError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _print_summary(expected: Any, console: Console) -> None:
+    console.print(expected.summary(width=max(100, min(console.width, 160))), markup=False, highlight=False)
+
+
+def _model_without_keras(args: argparse.Namespace, console: Console, shapes: Any, is_path: bool, name: str) -> int:
+    from .models import read_model_config
+
+    version = _installed_keras_version()
+    if is_path:
+        config = read_model_config(Path(args.target))
+    else:
+        from . import zoo_configs
+        from .zoo import line_of
+
+        line = line_of(version)
+        try:
+            config = zoo_configs.load(name, line)
+        except (LookupError, OSError):
+            known = ", ".join(zoo_configs.names(line))
+            raise UsageError(f"no committed {line} config for {name!r} in verify/zoo_configs (known: {known})") from None
+    try:
+        expected = formulas.expect_model(config, keras=version, input_shapes=shapes)
+    except ValueError as exc:
+        raise UsageError(f"{args.target}: {exc}") from None
+    _print_summary(expected, console)
+    console.print(f"derived for Keras {version}; not checked against Keras (--no-keras)", highlight=False)
+    return EXIT_OK
+
+
+def _model_with_keras(args: argparse.Namespace, console: Console, shapes: Any, is_path: bool, name: str) -> int:
+    from .compare import Status
+    from .harness import KerasEnv
+    from .models import (
+        build_application,
+        compare_model,
+        load_model_file,
+        model_config,
+        observe_model,
+        read_model_config,
+    )
+    from .zoo import write_model_csv
+
+    def describe(config: Any, shapes: Any) -> Any:
+        try:
+            expected = formulas.expect_model(config, keras=version, input_shapes=shapes)
+        except ValueError as exc:
+            raise UsageError(f"{args.target}: {exc}") from None
+        _print_summary(expected, console)
+        return expected
+
+    if is_path:
+        config = read_model_config(Path(args.target))  # a corrupt file fails here, before TensorFlow loads
+        version = _installed_keras_version()
+        expected = describe(config, shapes)  # the engine's answer first: Keras may still refuse the file
+        env = KerasEnv()
+        model, safe = load_model_file(env, Path(args.target), config, shapes)
+        pruned = safe.pruned
+    else:
+        env = KerasEnv()
+        version = env.version
+        model = build_application(env, name, shapes)
+        expected, pruned = describe(model_config(model), None), {}
+    check = compare_model(name, expected, observe_model(env, model, pruned), version, env.backend)
+    path = write_model_csv(check, args.out)
+    where = f"Keras {version} ({env.backend})"
+    for row in check.disagreeing:
+        console.print(f"[red]{row.status}[/] {row.name} ({row.class_name}): {row.detail}", highlight=False)
+    if check.status is Status.MATCH:
+        console.print(f"[green]confirmed by {where}[/]: {check.detail}", highlight=False)
+    else:
+        console.print(f"[bold red]{check.status} on {where}[/]: {check.detail}", highlight=False)
+    console.print(f"report: {path}", highlight=False)
+    return EXIT_OK if check.status is Status.MATCH else EXIT_DISCREPANCY
+
+
+def cmd_zoo(args: argparse.Namespace, console: Console) -> int:
+    """Every keras.applications model in worker processes; zoo.csv; exit 0 when all match."""
+    from .compare import Status
+    from .models import ListApplications, ModelTask
+    from .pool import WorkerPool
+
+    pool = WorkerPool(args.jobs, eager=False)  # no timeout while the worker lists the models
+    pool.launch()  # workers import TensorFlow while this process imports pandas
+
+    from .runner import default_max_params
+    from .zoo import line_of, published, too_large, write_model_csv, write_zoo_csv
+
+    err = Console(stderr=True, soft_wrap=True)
+    checks: list[Any] = []
+    interrupted: int | None = None
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    info: dict[str, Any] = {}
+    try:
+        info = pool.start()
+        version, backend = info["keras"], info["backend"]
+        names = next(iter(pool.run([ListApplications()])))
+        pool.timeout = args.timeout
+        if args.only:
+            wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+            unknown = [n for n in wanted if n not in names]
+            if unknown:
+                raise UsageError(
+                    f"--only: {', '.join(unknown)} not in keras.applications of Keras {version} (known: {', '.join(names)})"
+                )
+            names = wanted
+        line = line_of(version)
+        max_params = args.max_params or default_max_params(pool.jobs)
+        err.print(f"paramproof: {len(names)} model(s) on Keras {version} ({backend}), {pool.jobs} worker(s)", highlight=False)
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn("models"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=args.quiet or not err.is_terminal,
+        )
+        tasks = []
+        with progress:
+            task = progress.add_task("building models", total=len(names))
+            for name in names:
+                skipped = too_large(name, line, version, backend, max_params)
+                if skipped is None:
+                    tasks.append(ModelTask(name))
+                else:
+                    checks.append(skipped)
+                    write_zoo_csv(checks, args.out)
+                    progress.update(task, advance=1)
+            for check in pool.run(tasks):
+                checks.append(check)
+                if check.rows:
+                    write_model_csv(check, args.out)
+                write_zoo_csv(checks, args.out)  # a few dozen rows: rewriting keeps the file whole after a kill
+                progress.update(task, advance=1, description=check.name)
+    except (KeyboardInterrupt, _Terminated):
+        interrupted = 130
+        err.print(f"[yellow]interrupted[/]: {len(checks)} finished model(s) kept in {args.out / 'zoo.csv'}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        pool.close()
+    path = write_zoo_csv(checks, args.out)
+    _zoo_table(checks, info, console)
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[str(c.status)] = counts.get(str(c.status), 0) + 1
+    matched = counts.get("match", 0)
+    console.print(
+        f"{matched} of {len(checks)} model(s) match layer by layer and in total"
+        + "".join(f"; {n} {s}" for s, n in sorted(counts.items()) if s != "match"),
+        highlight=False,
+    )
+    console.print(f"keras.io totals: {published()['source']} (read {published()['read_on']})", highlight=False)
+    console.print(f"report: {path}", highlight=False)
+    if interrupted is not None:
+        return interrupted
+    return EXIT_OK if checks and all(c.status is Status.MATCH for c in checks) else EXIT_DISCREPANCY
+
+
+def _zoo_table(checks: Sequence[Any], info: dict[str, Any], console: Console) -> None:
+    from .zoo import zoo_row
+
+    table = Table(title=f"keras.applications on Keras {info.get('keras', '?')} ({info.get('backend', '?')})")
+    for col, justify in (
+        ("model", "left"),
+        ("formula", "right"),
+        ("Keras", "right"),
+        ("keras.io", "right"),
+        ("docs agree", "left"),
+        ("layers", "right"),
+        ("status", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+
+    def num(v: Any) -> str:
+        return "" if v is None else f"{v:,}"
+
+    for check in sorted(checks, key=lambda c: c.name):
+        row = zoo_row(check)
+        colour = "green" if row["status"] == "match" else "red"
+        layers = "" if row["layers"] is None else f"{row['layers'] - row['layers_disagreeing']}/{row['layers']}"
+        table.add_row(
+            row["model"],
+            num(row["formula_total"]),
+            num(row["keras_total"]),
+            row["published_total"],
+            row["published_agrees"],
+            layers,
+            f"[{colour}]{row['status']}[/]",
+        )
+    wide = console if console.is_terminal else Console(soft_wrap=True, width=max(console.width, 132))
+    wide.print(table)
+    for check in sorted(checks, key=lambda c: c.name):
+        if str(check.status) != "match":
+            console.print(f"[red]{check.status}[/] {check.name}: {check.detail}", highlight=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     console = Console(soft_wrap=True)
     parser = _parser()
@@ -471,7 +774,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
     try:
-        commands = {"run": cmd_run, "sweep": cmd_sweep, "coverage": cmd_coverage, "explain": cmd_explain}
+        commands = {
+            "run": cmd_run,
+            "sweep": cmd_sweep,
+            "coverage": cmd_coverage,
+            "explain": cmd_explain,
+            "model": cmd_model,
+            "zoo": cmd_zoo,
+        }
         return commands[args.command](args, console)
     except UsageError as exc:
         Console(stderr=True, soft_wrap=True).print(f"paramproof: error: {exc}", markup=False, highlight=False)

@@ -1,8 +1,11 @@
 """Worker processes: each imports Keras once and builds cases one at a time.
 
-A case that kills its worker (segfault, abort, out of memory) becomes a ``crashed`` result with
-the signal or exit code, and the worker is replaced; a case that runs past ``timeout`` seconds is
-``skipped`` (reason: timeout) and its worker replaced.  The parent never imports TensorFlow.
+A task is a catalog :class:`~verify.cases.Case` (answered with a :class:`~verify.compare.Result`)
+or any picklable object with ``run(env)`` and ``lost(status, detail, keras_version, backend)``
+(``verify.models.ModelTask``: a whole model, answered with a ``ModelCheck``).  A task that kills
+its worker (segfault, abort, out of memory) becomes a ``crashed`` result with the signal or exit
+code, and the worker is replaced; a task that runs past ``timeout`` seconds is ``skipped``
+(reason: timeout) and its worker replaced.  The parent never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Protocol
 
 from .cases import Case
 from .compare import Result, Status
@@ -40,7 +43,7 @@ def _worker(conn: Connection, eager: bool) -> None:
             return
         if message is None:
             return
-        result = run_case(message, env, eager=eager)
+        result = run_case(message, env, eager=eager) if isinstance(message, Case) else message.run(env)
         if policy.after_case(rss_kib()):
             env.clear()
             policy.cleared(rss_kib())
@@ -60,11 +63,22 @@ def describe_exit(code: int | None) -> str:
     return f"the worker exited with code {code}"
 
 
+class Task(Protocol):
+    """A unit of work other than a catalog case (see the module docstring)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def run(self, env: Any) -> Any: ...
+
+    def lost(self, status: Status, detail: str, keras_version: str, backend: str) -> Any: ...
+
+
 @dataclass
 class _Slot:
     process: Any
     conn: Connection
-    case: Case | None = None
+    case: Case | Task | None = None
     started: float = 0.0
 
 
@@ -145,11 +159,15 @@ class WorkerPool:
         fresh = self._spawn()
         slot.process, slot.conn, slot.case = fresh.process, fresh.conn, None
 
-    def _lost(self, case: Case, status: Status, detail: str) -> Result:
-        return Result(case, status, detail, self.info.get("keras", ""), self.info.get("backend", ""))
+    def _lost(self, case: Case | Task, status: Status, detail: str) -> Any:
+        version, backend = self.info.get("keras", ""), self.info.get("backend", "")
+        if isinstance(case, Case):
+            return Result(case, status, detail, version, backend)
+        return case.lost(status, detail, version, backend)
 
-    def run(self, cases: Iterable[Case]) -> Iterator[Result]:
-        """Results as they complete (not in input order)."""
+    def run(self, cases: Iterable[Any]) -> Iterator[Any]:
+        """Results as they complete (not in input order): a Result per Case, ``task.run(env)``'s
+        answer per other task; a crash or a timeout is reported the same way for both."""
         pending = iter(cases)
         exhausted = False
 
@@ -192,7 +210,11 @@ class WorkerPool:
                     slot.process.join(5)
                     code = slot.process.exitcode
                     self._replace(slot)
-                    yield self._lost(case, Status.CRASHED, f"{describe_exit(code)} while building this case; it was replaced")
+                    yield self._lost(
+                        case,
+                        Status.CRASHED,
+                        f"{describe_exit(code)} while building this {'case' if isinstance(case, Case) else 'task'}; it was replaced",
+                    )
                     feed(slot)
                 elif self.timeout is not None and time.monotonic() - slot.started >= self.timeout:
                     self._replace(slot)
