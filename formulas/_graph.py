@@ -218,8 +218,18 @@ class _Layer:
 Value = Shape | _Unknown
 
 
+_NOT_MAPS = frozenset({str, int, float, bool, tuple, list, type(None)})
+
+
+def _is_map(x: Any) -> bool:
+    """``isinstance(x, Mapping)`` without the ABC check for the JSON types a config is made of
+    (the check dominated the graph walk's time)."""
+    t = type(x)
+    return t is dict or (t not in _NOT_MAPS and isinstance(x, Mapping))
+
+
 def _is_keras3_tensor(x: Any) -> bool:
-    return isinstance(x, Mapping) and x.get("class_name") == "__keras_tensor__"
+    return _is_map(x) and x.get("class_name") == "__keras_tensor__"
 
 
 def _convert3(x: Any) -> Any:
@@ -228,7 +238,7 @@ def _convert3(x: Any) -> Any:
         return _Ref(str(layer), int(node), int(index))
     if isinstance(x, list):
         return [_convert3(v) for v in x]
-    if isinstance(x, Mapping) and "class_name" not in x:
+    if _is_map(x) and "class_name" not in x:
         return {k: _convert3(v) for k, v in x.items()}
     return x
 
@@ -255,7 +265,7 @@ def _convert2_kwargs(x: Any, names: set[str]) -> Any:
         return _Ref(x[0], x[1], x[2])
     if isinstance(x, list):
         return [_convert2_kwargs(v, names) for v in x]
-    if isinstance(x, Mapping):
+    if _is_map(x):
         return {k: _convert2_kwargs(v, names) for k, v in x.items()}
     return x
 
@@ -275,7 +285,7 @@ def _parse_node(node: Any, class_name: str, names: set[str]) -> _Call:
             return _Ref(x[0], x[1], int(x[2]))
         if isinstance(x, list):
             return [walk(v) for v in x]
-        if isinstance(x, Mapping):
+        if _is_map(x):
             return {k: walk(v) for k, v in x.items()}
         raise InvalidLayerError(f"{class_name}: cannot read inbound node entry {x!r}")
 
@@ -291,7 +301,7 @@ def _refs(x: Any) -> Iterator[_Ref]:
     elif isinstance(x, (list, tuple)):
         for v in x:
             yield from _refs(v)
-    elif isinstance(x, Mapping):
+    elif _is_map(x):
         for v in x.values():
             yield from _refs(v)
 
@@ -364,7 +374,7 @@ def _normalise_overrides(input_shapes: Any) -> list[Shape] | None:
 
 def _history_list(x: Any) -> list[_Ref]:
     """``input_layers`` / ``output_layers``: ``[name, 0, 0]``, a list of those, or a dict of them."""
-    if isinstance(x, Mapping):
+    if _is_map(x):
         x = list(x.values())
     if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str):
         return [_Ref(x[0], int(x[1]), int(x[2]))]
@@ -378,6 +388,7 @@ class _Describer:
     def __init__(self, version: KerasVersion) -> None:
         self.version = version
         self.keras3 = version.is_keras3
+        self._seen: dict[tuple[str, str, str], tuple[tuple[Weight, ...], str, OutputShape]] = {}
 
     # one layer on given inputs ------------------------------------------------------------
 
@@ -409,14 +420,19 @@ class _Describer:
             first = _as_operand(inputs)
             out = ops.describe_op(ops.OpCall(str(config.get("function")), (first,), kwargs, keras3=False))
             return LayerRow(name, class_name, out, (), ""), out
-        entry_ = ops.lookup(class_name, self.version)
         shape = tuple(inputs) if isinstance(inputs, tuple) else inputs
-        expectation = run(entry_, Config(class_name, config, self.version), shape)
-        weights = expectation.weights
-        if config.get("trainable") is False:
-            weights = _freeze(weights, self.keras3)
-        formula = _formula_text(expectation.derivation, len(weights))
-        return LayerRow(name, class_name, expectation.output_shape, weights, formula), expectation.output_shape
+        # Models repeat layers (every block of a ResNet has the same BatchNormalization): one
+        # formula per distinct (class, config but the name, input shape) in this model.
+        key = (class_name, repr({k: v for k, v in config.items() if k != "name"}), repr(shape))
+        known = self._seen.get(key)
+        if known is None:
+            expectation = run(ops.lookup(class_name, self.version), Config(class_name, config, self.version), shape)
+            weights = expectation.weights
+            if config.get("trainable") is False:
+                weights = _freeze(weights, self.keras3)
+            known = self._seen[key] = (weights, _formula_text(expectation.derivation, len(weights)), expectation.output_shape)
+        weights, formula, out = known
+        return LayerRow(name, class_name, out, weights, formula), out
 
     @staticmethod
     def _is_model(entry: Mapping[str, Any]) -> bool:
@@ -618,7 +634,7 @@ class _Describer:
             return self._lookup(layers, x)
         if isinstance(x, list):
             return [self._resolve(layers, v) for v in x]
-        if isinstance(x, Mapping):
+        if _is_map(x):
             return {k: self._resolve(layers, v) for k, v in x.items()}
         return x
 
@@ -694,7 +710,7 @@ def _first_unknown(x: Any) -> _Unknown | None:
             found = _first_unknown(v)
             if found is not None:
                 return found
-    if isinstance(x, Mapping):
+    if _is_map(x):
         return _first_unknown(list(x.values()))
     return None
 
@@ -708,7 +724,7 @@ def _flat_shapes(x: Any) -> list[Any]:
         return [x]
     if isinstance(x, (list, tuple)):
         return [s for v in x for s in _flat_shapes(v)]
-    if isinstance(x, Mapping):
+    if _is_map(x):
         return [s for v in x.values() for s in _flat_shapes(v)]
     return []
 
@@ -739,7 +755,7 @@ def _operands(x: Any) -> Any:
         return ops.Tensor(x)
     if isinstance(x, list):
         return [_operands(v) for v in x]
-    if isinstance(x, Mapping):
+    if _is_map(x):
         return {k: _operands(v) for k, v in x.items()}
     return x
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Dim = int | None
 Shape = tuple[Dim, ...]
@@ -49,7 +50,7 @@ class Weight:
     shape: Shape
     trainable: bool = True
 
-    @property
+    @cached_property
     def size(self) -> int:
         return shape_size(self.shape)
 
