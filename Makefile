@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install verify test lint bench clean
+.PHONY: install verify test lint bench matrix clean
 
 install: $(VENV)/.installed
 
@@ -28,5 +28,17 @@ bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/zoo.py
 
+# The catalog under every Keras line and backend of noxfile.py (environments cached in .nox/),
+# then the merge into reports/matrix.csv and reports/matrix.md.  KERAS=2.15 runs only the sessions
+# whose name holds "2.15".  The merge's exit 1 (unexplained differences) is reported, not fatal:
+# each session already fails on its own discrepancies.
+matrix: $(VENV)/.matrix
+	KERAS=$(KERAS) $(BIN)/nox
+	$(BIN)/paramproof matrix; test $$? -ne 2
+
+$(VENV)/.matrix: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[matrix]'
+	touch $@
+
 clean:
-	rm -rf $(VENV) reports/*.csv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .nox reports/*.csv .pytest_cache .mypy_cache .ruff_cache

@@ -157,3 +157,47 @@ def test_a_class_this_keras_does_not_have_is_refused_by_both(tmp_path):
     assert out.returncode == 0, out.stdout
     statuses = {r["case_id"]: r["status"] for r in read_csv(tmp_path / "results.csv")}
     assert sorted(statuses.values()) == ["both_invalid", "match"]
+
+
+def test_diff_flags_a_single_changed_count_and_names_the_case(tmp_path):
+    out = paramproof(
+        "run", "-j", "1", "-q", "--cases", str(write_cases(tmp_path / "c.jsonl", [DENSE, CONV])), "--out", str(tmp_path / "old")
+    )
+    assert out.returncode == 0, out.stderr
+    old = tmp_path / "old" / "results.csv"
+    assert paramproof("diff", str(old), str(old)).returncode == 0
+    rows = read_csv(old)
+    changed = next(r for r in rows if r["case_id"] == "conv")
+    before = changed["observed_trainable"]
+    changed["observed_trainable"] = str(int(before) + 1)
+    new = tmp_path / "new.csv"
+    with open(new, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, RESULT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = paramproof("diff", str(old), str(new))
+    assert out.returncode == 1, out.stderr
+    assert "1 case(s) changed:\n  conv\n" in out.stdout
+    assert f"observed_trainable: {before} -> {int(before) + 1}" in out.stdout
+    assert "dense" not in out.stdout
+    bad = paramproof("diff", str(old), str(tmp_path / "missing.csv"))
+    assert bad.returncode == 2 and "missing.csv: no such file" in bad.stderr
+
+
+def test_shards_of_a_run_cover_every_case_once_and_merge_in_the_matrix(tmp_path):
+    cases = write_cases(tmp_path / "c.jsonl", [DENSE, CONV, REFUSED, {**DENSE, "id": "dense2"}])
+    seen = []
+    for i in (1, 2):
+        out = paramproof(
+            "run", "-j", "1", "-q", "--cases", str(cases), "--shard", f"{i}/2", "--out", str(tmp_path / "runs" / f"s{i}")
+        )
+        assert out.returncode == 0, out.stderr
+        seen += [r["case_id"] for r in read_csv(tmp_path / "runs" / f"s{i}" / "results.csv")]
+    assert sorted(seen) == ["conv", "dense", "dense2", "groups"]
+    out = paramproof("matrix", "--reports", str(tmp_path / "runs"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    merged = read_csv(tmp_path / "runs" / "matrix.csv")
+    assert sorted(r["case_id"] for r in merged) == sorted(seen)
+    assert "0 case(s) differ between runs" in out.stdout
+    assert paramproof("run", "--shard", "3/2").returncode == 2
+    assert paramproof("matrix", "--reports", str(tmp_path / "nothing")).returncode == 2

@@ -61,6 +61,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _shard(text: str) -> tuple[int, int]:
+    from .cases import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -123,7 +132,42 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="where the CSV reports go (default: reports/)"
     )
+    run.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="I/N",
+        help="run only shard I of N (a fixed 1/N of the cases, by a hash of the case id; for CI fleets)",
+    )
     _add_build_options(run)
+
+    matrix = sub.add_parser(
+        "matrix",
+        help="merge every run under reports/ into matrix.csv and matrix.md (cases that differ between versions)",
+        description=(
+            "Find every run folder (results.csv with environment.csv beside it) below --reports, merge runs of the "
+            "same Keras version and backend (shards), and write matrix.csv (one row per case; per run the status, "
+            "observed parameters and output shape) and matrix.md (the runs, then every case whose observed result "
+            "differs between runs, with its known explanation). Exit 0 when every difference is explained and no "
+            "backends disagree, 1 otherwise, 2 when there is nothing to merge."
+        ),
+    )
+    matrix.add_argument(
+        "--reports", type=Path, default=Path("reports"), metavar="DIR", help="where the runs are (default: reports/)"
+    )
+    matrix.add_argument("--out", type=Path, default=None, metavar="DIR", help="where matrix.csv/.md go (default: --reports)")
+
+    diff = sub.add_parser(
+        "diff",
+        help="the regression check: what changed between two results.csv files",
+        description=(
+            "Compare what Keras did in two runs (observed counts, weights, output shapes and status, case by case). "
+            "Exit 0 when nothing changed, 1 listing each changed case (what changed, from what to what), 2 on bad "
+            "input. Cases present in only one file are listed apart and do not count as changes."
+        ),
+    )
+    diff.add_argument("old", type=Path, metavar="OLD.csv", help="results.csv of the earlier run")
+    diff.add_argument("new", type=Path, metavar="NEW.csv", help="results.csv of the later run")
 
     sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
     sweep.add_argument("--per-layer", type=int, default=10, metavar="N", help="cases drawn per layer class (default 10)")
@@ -458,6 +502,11 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from .cases import builtin_paths, load_cases
 
     cases, problems = load_cases(args.cases or builtin_paths())
+    if args.shard is not None:
+        from .cases import in_shard
+
+        index, count = args.shard
+        cases = [c for c in cases if in_shard(c.id, index, count)]
     rows, interrupted = _execute(cases, problems, args, console)
     return _exit_code(rows, problems, interrupted, console)
 
@@ -766,6 +815,63 @@ def _zoo_table(checks: Sequence[Any], info: dict[str, Any], console: Console) ->
             console.print(f"[red]{check.status}[/] {check.name}: {check.detail}", highlight=False)
 
 
+def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
+    """Merge the runs under --reports into matrix.csv and matrix.md."""
+    import pandas as pd
+
+    from .diff import DiffInputError
+    from .matrix import differences, discover, matrix_rows, render_markdown
+    from .report import write_csv_atomic
+
+    if not args.reports.is_dir():
+        raise UsageError(f"{args.reports}: no such folder; run `make matrix` or `paramproof run --out {args.reports}/NAME` first")
+    try:
+        runs = discover(args.reports)
+    except (DiffInputError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not runs:
+        raise UsageError(f"{args.reports}: no run folders (results.csv with environment.csv beside it) below it")
+    out = args.out or args.reports
+    diffs = differences(runs)
+    columns, rows = matrix_rows(runs)
+    write_csv_atomic(pd.DataFrame(rows, columns=columns), out / "matrix.csv")
+    markdown = out / "matrix.md"
+    tmp = markdown.with_name(".matrix.md.tmp")
+    tmp.write_text(render_markdown(runs, diffs), encoding="utf-8")
+    os.replace(tmp, markdown)
+    table = Table(title=f"{len(runs)} run(s), {len(rows)} case(s)")
+    for col in ("run", "cases", "match", "both_invalid", "known_issue", "skipped", "other"):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    for run in runs:
+        statuses = [r["status"] for r in run.rows.values()]
+        counts = [statuses.count(s) for s in ("match", "both_invalid", "known_issue", "skipped")]
+        table.add_row(run.label, str(len(statuses)), *map(str, counts), str(len(statuses) - sum(counts)))
+    console.print(table)
+    unexplained = [d for d in diffs if d.explanation == "unexplained"]
+    findings = [d for d in diffs if d.between_backends]
+    console.print(
+        f"{len(diffs)} case(s) differ between runs: {len(diffs) - len(unexplained)} explained, "
+        f"{len(unexplained)} unexplained, {len(findings)} between backends of one version",
+        highlight=False,
+    )
+    for d in unexplained[:20]:
+        console.print(f"  unexplained: {d.case_id} ({d.layer}): " + " | ".join(d.cells), markup=False, highlight=False)
+    console.print(f"reports: {out / 'matrix.csv'}, {markdown}", highlight=False)
+    return EXIT_DISCREPANCY if unexplained or findings else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, console: Console) -> int:
+    """The regression check between two results.csv files."""
+    from .diff import DiffInputError, diff_files, render
+
+    try:
+        result = diff_files(args.old, args.new)
+    except DiffInputError as exc:
+        raise UsageError(str(exc)) from None
+    console.print(render(result), markup=False, highlight=False)
+    return EXIT_DISCREPANCY if result.regression else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     console = Console(soft_wrap=True)
     parser = _parser()
@@ -781,6 +887,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "explain": cmd_explain,
             "model": cmd_model,
             "zoo": cmd_zoo,
+            "matrix": cmd_matrix,
+            "diff": cmd_diff,
         }
         return commands[args.command](args, console)
     except UsageError as exc:
