@@ -20,7 +20,16 @@ def to_python(template: str) -> str:
 def substitute(template: str, values: Mapping[str, object]) -> str:
     """Replace each name in ``template`` by its value (ints with thousands separators are not used
     here, so the result stays a readable expression: ``10 × (784 + 1)``)."""
-    return _NAME.sub(lambda m: str(values.get(m.group(0), m.group(0))), template)
+
+    def value(m: re.Match[str]) -> str:
+        name = m.group(0)
+        if name not in values:
+            return name
+        # "3u" is 3 × u: with the number in, it must not read "38".
+        glued = m.start() > 0 and template[m.start() - 1].isdigit()
+        return f" × {values[name]}" if glued else str(values[name])
+
+    return _NAME.sub(value, template)
 
 
 def evaluate(template: str, values: Mapping[str, int] | None = None) -> int:

@@ -95,7 +95,8 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
         float8_weights(d)
     elif lora:
         if use_bias:
-            d.total("u + r × (d + u)   (+ d × u frozen)", u=units, d=last, r=lora)
+            d.total("d × u + u + r × (d + u)", u=units, d=last, r=lora)
+            d.note("d × u: the kernel, frozen (non-trainable) while LoRA is on")
     elif use_bias:
         d.total("u × (d + 1)", u=units, d=last)
     else:
