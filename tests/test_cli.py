@@ -201,3 +201,13 @@ def test_shards_of_a_run_cover_every_case_once_and_merge_in_the_matrix(tmp_path)
     assert "0 case(s) differ between runs" in out.stdout
     assert paramproof("run", "--shard", "3/2").returncode == 2
     assert paramproof("matrix", "--reports", str(tmp_path / "nothing")).returncode == 2
+
+
+def test_explain_markdown_is_a_heading_and_one_bullet_per_step_with_the_verdict():
+    out = paramproof("explain", "Conv2D", "filters=32", "kernel_size=3", "--input-shape", "224,224,3", "--format", "markdown")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("### `Conv2D(filters=32")
+    assert "- `total F × (kh × kw × C + 1) = 32 × (3 × 3 × 3 + 1) = 896`" in lines
+    assert "- `H' = floor((H − k)/s) + 1 = floor((224 − 3)/1) + 1 = 222`" in lines
+    assert lines[-1].startswith("**confirmed by Keras")

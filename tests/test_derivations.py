@@ -53,3 +53,21 @@ def test_a_coefficient_glued_to_a_name_stays_a_product(template: str, values: di
 def test_gru_explains_its_336_with_numbers_that_multiply_out() -> None:
     e = formulas.expect({"class_name": "GRU", "config": {"units": 8}}, (None, 5, 4))
     assert f"total 3u × (d + u) + 6u = 3 × 8 × (4 + 8) + 6 × 8 = {3 * 8 * (4 + 8) + 6 * 8}" in e.explain()
+
+
+def test_every_catalog_class_explains_each_weight_and_its_output_shape() -> None:
+    missing = []
+    classes = set()
+    for case in CASES:
+        try:
+            e = formulas.expect(case.layer, case.input_shape, keras="3", quantize=case.quantize)
+        except (formulas.InvalidLayerError, formulas.UnknownLayerError):
+            continue
+        classes.add(case.class_name)
+        if not any(line.startswith("output") for line in e.derivation):
+            missing.append(f"{case.id}: no output line")
+        missing += [
+            f"{case.id}: no line for {w.name}" for w in e.weights if not any(line.startswith(w.name) for line in e.derivation)
+        ]
+    assert len(classes) > 140
+    assert not missing, "\n".join(missing[:20])

@@ -198,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
         help="dims without the batch axis, e.g. 224,224,3 (None for unknown); repeat for multi-input layers",
     )
     explain.add_argument("--batch", default=None, metavar="N", help="batch size (default: None)")
+    explain.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text (default) or markdown, for pasting into notes",
+    )
     explain.add_argument("--no-keras", action="store_true", help="do not import TensorFlow/Keras: derive only")
     explain.add_argument(
         "--keras",
@@ -313,10 +319,14 @@ def parse_dims(text: str, batch: str | None) -> tuple[int | None, ...]:
 
 
 def cmd_explain(args: argparse.Namespace, console: Console) -> int:
+    """The derivation (each weight's formula in symbols, then in numbers, the total, the output
+    shape step by step), then Keras's confirmation; as text or markdown."""
     config = parse_params(args.params)
     shapes = [parse_dims(s, args.batch) for s in args.input_shape]
     input_shape: Any = shapes[0] if len(shapes) == 1 else shapes
     layer = {"class_name": args.class_name, "config": config}
+    markdown = args.format == "markdown"
+    out = _ExplainReport(console, markdown)
     env = None
     version = args.keras
     if not args.no_keras:
@@ -329,21 +339,17 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
         expected: formulas.Expectation | None = formulas.expect(layer, input_shape, keras=version)
         formula_error = None
     except formulas.UnknownLayerError as exc:
-        console.print(f"[bold red]no formula:[/] {exc}")
+        out.line(f"no formula: {exc}", style="bold red")
         return EXIT_USAGE
     except formulas.InvalidLayerError as exc:
         expected, formula_error = None, str(exc)
-        console.print(f"[yellow]Keras {version} would refuse this layer:[/] {exc}")
+        out.line(f"Keras {version} would refuse this layer: {exc}", style="yellow")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if expected is not None:
-        console.print(expected.explain(), markup=False, highlight=False)
-        console.print(
-            f"trainable {expected.trainable:,} · non-trainable {expected.non_trainable:,} · total {expected.total:,}",
-            highlight=False,
-        )
+        out.derivation(expected)
     if env is None:
-        console.print(f"derived for Keras {version}; not checked against Keras (--no-keras)", highlight=False)
+        out.line(f"derived for Keras {version}; not checked against Keras (--no-keras)")
         return EXIT_OK
     from .cases import parse_case
     from .compare import Status, compare
@@ -353,12 +359,40 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     status, detail = compare(case, expected, formula_error, observed)
     where = f"Keras {env.version} ({env.backend})"
     if status is Status.MATCH:
-        console.print(f"[green]confirmed by {where}[/]: {detail}", highlight=False)
+        out.line(f"confirmed by {where}: {detail}", style="green")
     elif status is Status.BOTH_INVALID:
-        console.print(f"[green]confirmed by {where}[/]: Keras refuses it too ({observed.error})", highlight=False)
+        out.line(f"confirmed by {where}: Keras refuses it too ({observed.error})", style="green")
     else:
-        console.print(f"[bold red]{status} on {where}[/]: {detail}", highlight=False)
+        out.line(f"{status} on {where}: {detail}", style="bold red")
     return EXIT_OK if status.ok else EXIT_DISCREPANCY
+
+
+class _ExplainReport:
+    """``explain``'s output: plain lines for a terminal, or markdown (a heading, one bullet per
+    derivation step in code spans, the verdict in bold) for notes."""
+
+    def __init__(self, console: Console, markdown: bool) -> None:
+        self.console = console
+        self.markdown = markdown
+
+    def derivation(self, e: formulas.Expectation) -> None:
+        counts = f"trainable {e.trainable:,} · non-trainable {e.non_trainable:,} · total {e.total:,}"
+        if not self.markdown:
+            self.console.print(e.explain(), markup=False, highlight=False)
+            self.console.print(counts, highlight=False)
+            return
+        self.console.print(f"### `{e.title or e.class_name}`\n", markup=False, highlight=False)
+        for step in e.derivation:
+            self.console.print(f"- `{step}`", markup=False, highlight=False)
+        self.console.print(f"\n{counts}\n", markup=False, highlight=False)
+
+    def line(self, text: str, style: str = "") -> None:
+        if self.markdown:
+            self.console.print(f"**{text}**" if style else text, markup=False, highlight=False)
+        elif style:
+            self.console.print(Text(text, style=style))
+        else:
+            self.console.print(text, markup=False, highlight=False)
 
 
 class RateColumn(ProgressColumn):
