@@ -169,6 +169,25 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, metavar="OLD.csv", help="results.csv of the earlier run")
     diff.add_argument("new", type=Path, metavar="NEW.csv", help="results.csv of the later run")
 
+    sheet = sub.add_parser(
+        "sheet",
+        help="write the formula sheet: every covered class's formulas, a worked example and its verification status",
+        description=(
+            "Write FORMULAS.md: for every class with a formula, its weights in symbols, the total, the output-shape rule, "
+            "what the symbols mean, a worked example computed by the engine, and the verification status per Keras "
+            "version and backend from the runs under --reports (or 'not run'). --docs updates the committed copy "
+            "(docs/FORMULAS.md, with the status counts it used in docs/verification.csv); --check exits 1 when the "
+            "committed copy is stale. Never imports TensorFlow."
+        ),
+    )
+    sheet.add_argument(
+        "--reports", type=Path, default=Path("reports"), metavar="DIR", help="where the runs are (default: reports/)"
+    )
+    sheet.add_argument("--out", type=Path, default=None, metavar="FILE", help="default: DIR/FORMULAS.md")
+    mode = sheet.add_mutually_exclusive_group()
+    mode.add_argument("--docs", action="store_true", help="update docs/FORMULAS.md and docs/verification.csv from the runs")
+    mode.add_argument("--check", action="store_true", help="exit 1 when docs/FORMULAS.md is not what the engine now gives")
+
     sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
     sweep.add_argument("--per-layer", type=int, default=10, metavar="N", help="cases drawn per layer class (default 10)")
     sweep.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
@@ -894,6 +913,40 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     return EXIT_DISCREPANCY if unexplained or findings else EXIT_OK
 
 
+def cmd_sheet(args: argparse.Namespace, console: Console) -> int:
+    """The formula sheet (see verify.sheet)."""
+    from . import sheet
+
+    if args.check:
+        have, want = sheet.committed()
+        if have == want:
+            console.print("docs/FORMULAS.md is up to date", highlight=False)
+            return EXIT_OK
+        console.print("docs/FORMULAS.md is stale: run `paramproof sheet --docs` after `make matrix` (or commit what it writes)")
+        return EXIT_DISCREPANCY
+    from .diff import DiffInputError
+    from .matrix import discover
+
+    try:
+        runs = discover(args.reports) if args.reports.is_dir() else []
+    except (DiffInputError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    rows = sheet.status_from_runs(runs)
+    text = sheet.render(rows)
+    if args.docs:
+        sheet.write_text_atomic(sheet.DOCS / "verification.csv", sheet.status_csv(rows))
+        target = sheet.DOCS / "FORMULAS.md"
+    else:
+        target = args.out or args.reports / "FORMULAS.md"
+    sheet.write_text_atomic(target, text)
+    console.print(
+        f"{target}: {len(formulas.supported())} classes, status from {len(runs)} run(s)"
+        + ("" if runs else " (none found: every class 'not run')"),
+        highlight=False,
+    )
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace, console: Console) -> int:
     """The regression check between two results.csv files."""
     from .diff import DiffInputError, diff_files, render
@@ -923,6 +976,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "zoo": cmd_zoo,
             "matrix": cmd_matrix,
             "diff": cmd_diff,
+            "sheet": cmd_sheet,
         }
         return commands[args.command](args, console)
     except UsageError as exc:
