@@ -188,6 +188,10 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--docs", action="store_true", help="update docs/FORMULAS.md and docs/verification.csv from the runs")
     mode.add_argument("--check", action="store_true", help="exit 1 when docs/FORMULAS.md is not what the engine now gives")
 
+    from .summary_check import add_check_summary_parser
+
+    add_check_summary_parser(sub)
+
     sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
     sweep.add_argument("--per-layer", type=int, default=10, metavar="N", help="cases drawn per layer class (default 10)")
     sweep.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
@@ -947,6 +951,12 @@ def cmd_sheet(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _check_summary(args: argparse.Namespace, console: Console) -> int:
+    from .summary_check import cmd_check_summary
+
+    return cmd_check_summary(args, console)
+
+
 def cmd_diff(args: argparse.Namespace, console: Console) -> int:
     """The regression check between two results.csv files."""
     from .diff import DiffInputError, diff_files, render
@@ -977,6 +987,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "matrix": cmd_matrix,
             "diff": cmd_diff,
             "sheet": cmd_sheet,
+            "check-summary": _check_summary,
         }
         return commands[args.command](args, console)
     except UsageError as exc:
