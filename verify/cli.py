@@ -188,8 +188,10 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--docs", action="store_true", help="update docs/FORMULAS.md and docs/verification.csv from the runs")
     mode.add_argument("--check", action="store_true", help="exit 1 when docs/FORMULAS.md is not what the engine now gives")
 
+    from .claim import add_claim_parser
     from .summary_check import add_check_summary_parser
 
+    add_claim_parser(sub)
     add_check_summary_parser(sub)
 
     sweep = sub.add_parser("sweep", help="check seeded random configurations of every layer against Keras")
@@ -951,6 +953,12 @@ def cmd_sheet(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _claim(args: argparse.Namespace, console: Console) -> int:
+    from .claim import cmd_claim
+
+    return cmd_claim(args, console)
+
+
 def _check_summary(args: argparse.Namespace, console: Console) -> int:
     from .summary_check import cmd_check_summary
 
@@ -988,6 +996,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "diff": cmd_diff,
             "sheet": cmd_sheet,
             "check-summary": _check_summary,
+            "claim": _claim,
         }
         return commands[args.command](args, console)
     except UsageError as exc:

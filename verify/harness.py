@@ -74,6 +74,9 @@ class Observation:
     eager_input_shape: Any = None
     eager_output_shape: OutputShape | None = None
     eager_error: str | None = None
+    #: The weights' real size in memory: each variable's element count × its dtype's itemsize
+    #: (float16/bfloat16 weights take 2 bytes, int8 ones after ``quantize("int8")`` 1).
+    weight_bytes: int | None = None
 
     @property
     def refused(self) -> bool:
@@ -245,10 +248,12 @@ class KerasEnv:
                 layer.quantize(quantize)
         except Exception as exc:  # noqa: BLE001 - Keras refusing the layer is the observation
             return Observation(error=_error_text(exc))
+        weights = tuple(Weight(normalise_weight_name(w.name), _dims(w.shape), bool(w.trainable)) for w in layer.weights)
         observation = Observation(
-            weights=tuple(Weight(normalise_weight_name(w.name), _dims(w.shape), bool(w.trainable)) for w in layer.weights),
+            weights=weights,
             output_shape=output_shape,
             count_params=int(layer.count_params()),
+            weight_bytes=sum(w.size * _itemsize(v.dtype) for w, v in zip(weights, layer.weights)),
         )
         if not eager or is_cell or class_name == "InputLayer" or (class_name in EAGER_UNSAFE and not self.isolated):
             return observation
@@ -315,6 +320,25 @@ def _quiet_native_stderr() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _itemsize(dtype: Any) -> int:
+    """Bytes per element of a variable's dtype: Keras 3 names it ("float32", "int8"), Keras 2
+    gives a ``tf.DType`` (which knows its size); a name numpy lacks counts its bits
+    ("float8_e4m3fn" → 1)."""
+    size = getattr(dtype, "size", None)
+    if isinstance(size, int):
+        return size
+    name = str(getattr(dtype, "name", dtype))
+    try:
+        import numpy as np
+
+        return int(np.dtype(name).itemsize)
+    except TypeError:
+        bits = re.search(r"(\d+)", name)
+        if bits is None:
+            raise ValueError(f"cannot tell the size of dtype {name!r}") from None
+        return max(1, int(bits.group(1)) // 8)
 
 
 def _is_layer_spec(value: object) -> bool:
