@@ -1,8 +1,11 @@
 """One registry keyed by the Keras class name; aliases map to the same formula.
 
-Each entry says which Keras lines have the class (``keras2``/``keras3``) and, where it appeared
-later, from which version (``since`` for Keras 3, ``k2_since`` for Keras 2).  A class that the
-named version does not have raises :class:`UnknownLayerError` saying so.
+Which Keras releases have each class is data: ``formulas/versions.json`` (``classes``), checked
+against the installed Keras of every session of the version matrix.  ``register(...)`` may still
+say ``since``/``k2_since``/``keras2``/``keras3`` (the graph-only layers of ``layers/ops.py`` do);
+the data file overrides them.  A class that the named version does not have raises
+:class:`UnknownLayerError` saying which release added it; a version inside a bracket ("added after
+3.8.0, by 3.15.1") raises too, saying that it is not known.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from ._config import Config
 from ._derivation import Derivation
 from ._model import Expectation, Shape, UnknownLayerError
-from ._version import KerasVersion
+from ._version import Availability, KerasVersion, facts
 
 Formula = Callable[[Config, "Shape | tuple[Shape, ...]", Derivation], None]
 
@@ -32,7 +35,11 @@ class Entry:
     quantizable: bool = False  # has ``layer.quantize(mode)`` (Keras 3); the formula reads ``cfg.quantize``
 
     def missing_from(self, version: KerasVersion) -> str | None:
-        """Why ``version`` has no such class (None when it has)."""
+        """Why ``version`` has no such class (None when it has); see :func:`availability`."""
+        known = facts().classes.get(self.name)
+        if known is not None:
+            why, _ = _explain(self.name, known.line(version), version)
+            return why
         mm = (version.major, version.minor)
         if version.is_keras3:
             if not self.keras3:
@@ -45,6 +52,19 @@ class Entry:
             if self.k2_since is not None and mm < self.k2_since:
                 return f"Keras {version} has no layer {self.name!r} (added in {self.k2_since[0]}.{self.k2_since[1]})"
         return None
+
+
+def _explain(name: str, line: Availability, version: KerasVersion) -> tuple[str | None, bool]:
+    """(why ``version`` lacks class ``name`` or None, whether that is certain)."""
+    has = line.has(version)
+    if has:
+        return None, True
+    other = "Keras 2" if version.is_keras3 else "Keras 3"
+    if not line.present:
+        return f"Keras {version} has no layer {name!r} ({other} only)", True
+    if has is False:
+        return f"Keras {version} has no layer {name!r} ({line.describe()})", True
+    return f"not known whether Keras {version} has layer {name!r} ({line.describe()})", False
 
 
 _REGISTRY: dict[str, Entry] = {}
@@ -96,10 +116,24 @@ def lookup(class_name: str, version: KerasVersion) -> Entry:
         near = difflib.get_close_matches(class_name, list(_REGISTRY), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise UnknownLayerError(f"no formula for layer class {class_name!r}{hint}")
+    known = facts().classes.get(class_name)
+    if known is not None:
+        why, certain = _explain(class_name, known.line(version), version)
+        if why:
+            raise UnknownLayerError(why, absent_from_version=certain)
+        return entry
     why = entry.missing_from(version)
     if why:
         raise UnknownLayerError(why, absent_from_version=True)
     return entry
+
+
+def check_version_facts() -> None:
+    """Every class of ``versions.json`` must be registered (or exempt); run once at import, after
+    the formula modules have registered.  A misspelt or stale name is an error, not a silent no-op."""
+    unknown = sorted(set(facts().classes) - set(_REGISTRY) - set(EXEMPT))
+    if unknown:
+        raise RuntimeError(f"formulas/versions.json names classes without a formula: {', '.join(unknown)}")
 
 
 def names(version: KerasVersion | None = None) -> list[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 #: The newest release of each line whose behaviour the formulas describe.
 LATEST = {2: (2, 15, 0), 3: (3, 15, 1)}
@@ -39,3 +42,121 @@ class KerasVersion:
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
+
+
+# -- version facts: formulas/versions.json ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When one Keras line has a class, an option or a rule.
+
+    In ``versions.json`` a value is ``true`` (every release of the line the engine covers),
+    ``false`` (none), ``"3.9"`` (from that release on) or ``{"after": "3.8.0", "by": "3.15.1"}``:
+    a bracket, when only the last release seen without it and the first seen with it are known.
+    """
+
+    present: bool
+    since: KerasVersion | None = None
+    after: KerasVersion | None = None
+    by: KerasVersion | None = None
+
+    @classmethod
+    def parse(cls, value: object, where: str) -> Availability:
+        if isinstance(value, bool):
+            return cls(value)
+        if isinstance(value, str):
+            return cls(True, since=KerasVersion.parse(value))
+        if isinstance(value, dict) and set(value) == {"after", "by"}:
+            after, by = KerasVersion.parse(str(value["after"])), KerasVersion.parse(str(value["by"]))
+            if not after < by:
+                raise ValueError(f"{where}: 'after' {after} must be older than 'by' {by}")
+            return cls(True, after=after, by=by)
+        raise ValueError(f'{where}: expected true, false, "3.9" or {{"after": ..., "by": ...}}, got {value!r}')
+
+    def has(self, version: KerasVersion) -> bool | None:
+        """True or False, or None when ``version`` falls inside a bracket (not known)."""
+        if not self.present:
+            return False
+        if self.since is not None:
+            return version >= self.since
+        if self.after is not None and self.by is not None:
+            if version <= self.after:
+                return False
+            if version >= self.by:
+                return True
+            return None
+        return True
+
+    def describe(self) -> str:
+        if not self.present:
+            return "never"
+        if self.since is not None:
+            return f"added in {self.since.major}.{self.since.minor}"
+        if self.after is not None:
+            return f"added after {self.after}, by {self.by}"
+        return "always"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A class, option or rule: its availability in each Keras line, and the evidence."""
+
+    name: str
+    keras2: Availability
+    keras3: Availability
+    evidence: str = ""
+
+    def line(self, version: KerasVersion) -> Availability:
+        return self.keras3 if version.is_keras3 else self.keras2
+
+    def has(self, version: KerasVersion) -> bool | None:
+        return self.line(version).has(version)
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    classes: dict[str, Fact]
+    features: dict[str, Fact]
+
+
+def _facts(section: object, where: str) -> dict[str, Fact]:
+    if not isinstance(section, dict):
+        raise ValueError(f"{where}: expected an object")
+    out = {}
+    for name, entry in section.items():
+        if not isinstance(entry, dict) or not {"keras2", "keras3"} <= set(entry):
+            raise ValueError(f"{where}.{name}: needs 'keras2' and 'keras3'")
+        out[name] = Fact(
+            name,
+            Availability.parse(entry["keras2"], f"{where}.{name}.keras2"),
+            Availability.parse(entry["keras3"], f"{where}.{name}.keras3"),
+            str(entry.get("evidence", "")),
+        )
+    return out
+
+
+def parse_facts(data: object) -> VersionFacts:
+    """``versions.json`` as loaded JSON → :class:`VersionFacts`; a malformed entry is an error."""
+    if not isinstance(data, dict):
+        raise ValueError("versions.json: expected an object")
+    return VersionFacts(_facts(data.get("classes"), "classes"), _facts(data.get("features"), "features"))
+
+
+@functools.cache
+def facts() -> VersionFacts:
+    """The shipped facts (``formulas/versions.json``), read once with the standard library."""
+    text = resources.files("formulas").joinpath("versions.json").read_text(encoding="utf-8")
+    return parse_facts(json.loads(text))
+
+
+def feature(name: str, version: KerasVersion) -> bool | None:
+    """Whether ``version`` has the option or rule ``name`` of ``versions.json`` (None: not known)."""
+    try:
+        return facts().features[name].has(version)
+    except KeyError:
+        raise KeyError(f"versions.json has no feature {name!r}") from None
+
+
+def describe_feature(name: str, version: KerasVersion) -> str:
+    return facts().features[name].line(version).describe()

@@ -1,5 +1,6 @@
 """The formulas, one module per Keras layer family; importing registers them."""
 
+from .._registry import check_version_facts
 from . import (  # noqa: F401
     attention,
     augmentation,
@@ -17,3 +18,5 @@ from . import (  # noqa: F401
     reshaping,
     wrappers,
 )
+
+check_version_facts()

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from .._config import Config
-from .._model import Shape
+from .._model import Shape, UnknownLayerError
+from .._version import describe_feature, feature
+
+
+def has(cfg: Config, name: str) -> bool:
+    """Whether ``cfg.keras`` has the option or rule ``name`` of ``formulas/versions.json``.  A
+    version inside the bracket of a fact only bracketed ("after 3.8.0, by 3.15.1") is not guessed:
+    :class:`UnknownLayerError` says so."""
+    known = feature(name, cfg.keras)
+    if known is None:
+        raise UnknownLayerError(
+            f"{cfg.class_name}: not known whether Keras {cfg.keras} has {name} ({describe_feature(name, cfg.keras)})"
+        )
+    return known
 
 
 def single(cfg: Config, x: Shape | tuple[Shape, ...]) -> Shape:

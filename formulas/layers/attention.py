@@ -15,6 +15,8 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
+from .._version import describe_feature
+from ._common import has
 from .core import _embedding_dims, _embedding_weights
 from .einsum import INT4_BLOCK, analyze, check_quantize_mode, lora_rank
 
@@ -118,7 +120,9 @@ def _positive(cfg: Config, key: str, *, optional: bool = False) -> int | None:
     value = cfg.raw.get(key)
     if optional and value is None:
         return None
-    if cfg.keras.is_keras3:
+    # num_heads=0 builds (zero-size projections) in Keras 2 and in the Keras 3 releases without
+    # ``mha-num-heads-checked`` (versions.json).
+    if cfg.keras.is_keras3 and (key != "num_heads" or has(cfg, "mha-num-heads-checked")):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise cfg.fail(f"{key}={value!r} must be a positive integer")
         return value
@@ -128,14 +132,14 @@ def _positive(cfg: Config, key: str, *, optional: bool = False) -> int | None:
 
 
 def _gate(cfg: Config) -> bool:
-    if "use_gate" in cfg.raw and not cfg.keras.at_least(3, 14):
-        raise cfg.fail(f"Keras {cfg.keras} has no argument 'use_gate' (added in 3.14)")
+    if "use_gate" in cfg.raw and not has(cfg, "mha-use-gate"):
+        raise cfg.fail(f"Keras {cfg.keras} has no argument 'use_gate' ({describe_feature('mha-use-gate', cfg.keras)})")
     return cfg.boolean("use_gate", False) if cfg.keras.is_keras3 else False
 
 
 @register("MultiHeadAttention", family="attention")
 def multi_head_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
-    """Four EinsumDense projections (five with ``use_gate``, Keras 3.14+), in this order:
+    """Four EinsumDense projections (five with ``use_gate``, newer Keras 3: versions.json), in this order:
     query (dq, H, Dk) + (H, Dk); key (dk, H, Dk) + (H, Dk); [gate (dq, H, Dv) + (H, Dv)];
     value (dv, H, Dv) + (H, Dv); output (H, Dv, *O) + (*O), O = ``output_shape`` or (dq,).
     Biases go with ``use_bias``.  The counts grow with H because key_dim is per head.
@@ -207,7 +211,7 @@ def _attention_axes(cfg: Config, rank: int) -> None:
             raise cfg.fail(f"attention_axes={list(axes)!r}: axis {axis} is outside the projected rank {rank}")
 
 
-@register("GroupQueryAttention", family="attention", keras2=False, since=(3, 3))
+@register("GroupQueryAttention", family="attention")
 def group_query_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """Grouped-query attention (Keras 3): query (dq, Hq, h) + (Hq, h); key (dk, Hkv, h) + (Hkv, h);
     [gate (dq, Hq, h) + (Hq, h) with ``use_gate``]; value (dv, Hkv, h) + (Hkv, h); output
@@ -244,7 +248,7 @@ def group_query_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivati
     d.output(q, "query shape")
 
 
-@register("ReversibleEmbedding", family="embedding", keras2=False, since=(3, 12), quantizable=True)
+@register("ReversibleEmbedding", family="embedding", quantizable=True)
 def reversible_embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """Embedding plus, with ``tie_weights=False``, reverse_embeddings (D, V): V·D or 2·V·D.  The
     default call (``reverse=False``) embeds: output (*input, D); ``reverse_dtype`` and

@@ -17,7 +17,7 @@ from .._registry import register
 from ._common import single
 from .preprocessing import hw_axes, image_data_format, image_rank
 
-#: Keras 3 classes (all since Keras 3.x; the first release of each is not recorded here) and the
+#: Keras 3 classes (which release added each: formulas/versions.json) and the
 #: constructor arguments they require.
 _K3_ONLY: dict[str, tuple[str, ...]] = {
     "AugMix": (),
@@ -75,7 +75,7 @@ def _same_shape(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> 
 
 
 for _name in _K3_ONLY:
-    register(_name, family="augmentation", keras2=False)(_same_shape)
+    register(_name, family="augmentation")(_same_shape)
 for _name in _BOTH:
     register(_name, family="augmentation")(_same_shape)
 
@@ -114,5 +114,5 @@ def _random_side(axis_from_end: int):  # type: ignore[no-untyped-def]
     return formula
 
 
-register("RandomHeight", family="augmentation", keras3=False)(_random_side(-3))
-register("RandomWidth", family="augmentation", keras3=False)(_random_side(-2))
+register("RandomHeight", family="augmentation")(_random_side(-3))
+register("RandomWidth", family="augmentation")(_random_side(-2))

@@ -18,16 +18,15 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length
-from ._common import single
+from ._common import has, single
 
 
-def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_refused_from: tuple[int, int]) -> None:
+def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_rule: str) -> None:
     """A negative output length is always refused.  A zero one is refused by Keras 2 (TensorFlow's
     graph shape inference of the conv/pool op: "Negative dimension size caused by subtracting …")
-    and by Keras 3 from ``zero_refused_from`` on (3.14 for conv, 3.15 for pooling); older Keras 3
-    releases allowed it."""
-    k = cfg.keras
-    zero_refused = not k.is_keras3 or (k.major, k.minor) >= zero_refused_from
+    and by the Keras 3 releases that have ``zero_rule`` (``conv-zero-output-refused`` or
+    ``pool-zero-output-refused`` in versions.json); Keras 3.0.5 and 3.8.0 build it."""
+    zero_refused = any(length == 0 for length in lengths) and has(cfg, zero_rule)
     for length in lengths:
         if length is None:
             continue
@@ -36,11 +35,12 @@ def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_refu
 
 
 def lora_rank(cfg: Config) -> int | None:
-    """``lora_rank`` (Keras 3.3+; 0 or None means no LoRA) and ``lora_alpha`` (3.10+, no effect on
-    counts); Keras 2 and older Keras 3 refuse the keywords whatever their value."""
+    """``lora_rank`` (0 or None means no LoRA) and ``lora_alpha`` (no effect on counts); Keras 2
+    and the Keras 3 releases without them (``lora-conv``, ``lora-alpha`` in versions.json) refuse
+    the keywords whatever their value."""
     k = cfg.keras
-    for key, since in (("lora_rank", (3, 3)), ("lora_alpha", (3, 10))):
-        if key in cfg.raw and (not k.is_keras3 or (k.major, k.minor) < since):
+    for key, fact in (("lora_rank", "lora-conv"), ("lora_alpha", "lora-alpha")):
+        if key in cfg.raw and not has(cfg, fact):
             raise cfg.fail(f"{key}={cfg.raw[key]!r}: Keras {k} has no `{key}` argument on {cfg.class_name}")
     if not cfg.raw.get("lora_rank"):
         return None
@@ -146,7 +146,7 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
             raise cfg.fail(f"input channels {channels} are not divisible by groups={groups} (input {x})")
 
         out_spatial = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
-        check_output_lengths(cfg, x, out_spatial, zero_refused_from=(3, 14))
+        check_output_lengths(cfg, x, out_spatial, zero_rule="conv-zero-output-refused")
 
         ksyms = KERNEL_SYMBOLS[rank - 1].split()
         csym = "C/g" if groups > 1 else "C"

@@ -26,7 +26,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length, with_spatial
-from ._common import single
+from ._common import has, single
 from .conv import check_output_lengths, read_window, window_notes
 
 
@@ -57,7 +57,10 @@ def _keras2_groups(cfg: Config, filters: int | None) -> None:
 
 
 def _strides_and_dilation(cfg: Config, strides: tuple[int, ...], dilation: tuple[int, ...], *, keras3_checks: bool) -> None:
-    if max(strides) > 1 and max(dilation) > 1 and (keras3_checks or not cfg.keras.is_keras3):
+    """strides > 1 with dilation > 1: refused by Keras 2, by every Keras 3 transposed conv
+    (``keras3_checks``), and by the depthwise/separable convs of the Keras 3 releases without
+    ``depthwise-strided-dilated`` (versions.json: 3.0.5 and 3.8.0 refuse, 3.15.1 computes it)."""
+    if max(strides) > 1 and max(dilation) > 1 and (keras3_checks or not has(cfg, "depthwise-strided-dilated")):
         raise cfg.fail(f"strides={strides} > 1 together with dilation_rate={dilation} > 1 is not supported")
 
 
@@ -106,6 +109,9 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
         )
         out_pad = None if cfg.raw.get("output_padding") is None else cfg.int_tuple("output_padding", rank, minimum=0)
         _keras2_groups(cfg, filters)
+        if out_pad is not None and 0 in out_pad and not has(cfg, "conv-transpose-output-padding-zero"):
+            # standardize_tuple(output_padding, rank, "output_padding") without allow_zero=True
+            raise cfg.fail(f"output_padding={out_pad}: Keras {cfg.keras} accepts only values > 0")
         if out_pad is not None:
             d.arg("output_padding", out_pad)
             for pad, stride in zip(out_pad, strides):
@@ -182,11 +188,11 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
         _keras2_groups(cfg, None)
         if dm != 1:
             d.arg("depth_multiplier", dm)
-        # Keras 3 accepts strides > 1 with dilation > 1 here (and computes it); Keras 2 refuses.
+        # Newer Keras 3 accepts strides > 1 with dilation > 1 here (and computes it); Keras 2 refuses.
         _strides_and_dilation(cfg, strides, dilation, keras3_checks=False)
         channels, spatial = _split(cfg, x, rank, data_format)
         out = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
-        check_output_lengths(cfg, x, out, zero_refused_from=(3, 14))
+        check_output_lengths(cfg, x, out, zero_rule="conv-zero-output-refused")
 
         ksyms = KERNEL_SYMBOLS[rank - 1].split()
         name = "kernel" if keras3 else "depthwise_kernel"
@@ -231,7 +237,7 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
         _strides_and_dilation(cfg, strides, dilation, keras3_checks=False)
         channels, spatial = _split(cfg, x, rank, data_format)
         out = [conv_length(L, k, s, padding, dl) for L, k, s, dl in zip(spatial, kernel, strides, dilation)]
-        check_output_lengths(cfg, x, out, zero_refused_from=(3, 14))
+        check_output_lengths(cfg, x, out, zero_rule="conv-zero-output-refused")
 
         ksyms = KERNEL_SYMBOLS[rank - 1].split()
         d.weight("depthwise_kernel", [*zip(ksyms, kernel), ("C", channels), ("dm", dm)])
@@ -343,4 +349,4 @@ def locally_connected(rank: int):  # type: ignore[no-untyped-def]
 
 
 for _rank in (1, 2):
-    register(f"LocallyConnected{_rank}D", family="convolution", keras3=False)(locally_connected(_rank))
+    register(f"LocallyConnected{_rank}D", family="convolution")(locally_connected(_rank))

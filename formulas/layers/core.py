@@ -11,7 +11,7 @@ from .._derivation import Derivation, product
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import as_shape
-from ._common import rank, rate_in_unit_interval, single
+from ._common import has, rank, rate_in_unit_interval, single
 from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, lora_rank
 
 _ACTIVATIONS_K3 = frozenset(
@@ -54,10 +54,13 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     scale and zero point per (⌈d/128⌉, u) and g_idx (d,); ``"float8"`` adds three scalar scales and
     three (1024,) amax histories."""
     x = single(cfg, x)
+    # Keras 2, 3.0.5 and 3.8.0 build units=0 (a (d, 0) kernel); ``dense-units-checked``.
     if cfg.keras.is_keras3:
         units = cfg.get("units")
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise cfg.fail(f"units={units!r} must be a positive integer")
+        smallest = 1 if has(cfg, "dense-units-checked") else 0
+        if isinstance(units, bool) or not isinstance(units, int) or units < smallest:
+            kind = "a positive" if smallest else "a non-negative"
+            raise cfg.fail(f"units={units!r} must be {kind} integer")  # a float fails as a shape entry
     else:
         units = cfg.integer("units", minimum=0)
     use_bias = cfg.boolean("use_bias", True)

@@ -16,7 +16,8 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
-from ._common import single
+from .._version import describe_feature
+from ._common import has, single
 
 #: ``layer.quantize(mode)`` modes that need calibration data or a config object: out of scope.
 CALIBRATED_MODES = ("gptq", "awq")
@@ -35,6 +36,10 @@ def check_quantize_mode(cfg: Config, modes: tuple[str, ...]) -> str | None:
         raise cfg.fail(f"quantize={mode!r} needs a {mode.upper()}Config with calibration data; out of scope")
     if mode not in ("int8", "int4", "float8"):
         raise cfg.fail(f"quantize={mode!r} is not one of 'int8', 'int4', 'float8', 'gptq', 'awq'")
+    if not has(cfg, f"quantize-{mode}"):
+        raise cfg.fail(
+            f"quantize={mode!r}: Keras {cfg.keras} has no {mode} quantization ({describe_feature(f'quantize-{mode}', cfg.keras)})"
+        )
     if mode not in modes:
         raise cfg.fail(f"quantize={mode!r}: {cfg.class_name} supports only {', '.join(repr(m) for m in modes)}")
     return mode
@@ -47,6 +52,10 @@ def lora_rank(cfg: Config, constraint_key: str) -> int | None:
             if key in cfg.raw:
                 raise cfg.fail(f"Keras {cfg.keras} has no argument {key!r}")
         return None
+    if "lora_alpha" in cfg.raw and not has(cfg, "lora-alpha"):
+        raise cfg.fail(f"Keras {cfg.keras} has no argument 'lora_alpha' ({describe_feature('lora-alpha', cfg.keras)})")
+    if "lora_rank" in cfg.raw and not has(cfg, "lora-dense"):
+        raise cfg.fail(f"Keras {cfg.keras} has no argument 'lora_rank'")
     value = cfg.raw.get("lora_rank")
     if not value:
         return None

@@ -38,7 +38,7 @@ def activity_regularization(cfg: Config, x: Shape | tuple[Shape, ...], d: Deriva
     d.output(single(cfg, x), "input shape")
 
 
-@register("ThresholdedReLU", family="activation", keras3=False)
+@register("ThresholdedReLU", family="activation")
 def thresholded_relu(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """No weights; same shape.  theta must be a number >= 0 (Keras 3 dropped the layer)."""
     if cfg.raw.get("theta", 1.0) is None:
@@ -73,10 +73,7 @@ def _adaptive(n: int):  # type: ignore[no-untyped-def]
     return formula
 
 
-#: First Keras 3 release with the adaptive pooling layers: keras-team/keras#21820 (merged
-#: November 2025, after the 3.12 release).
-_ADAPTIVE_SINCE = (3, 13)
-
+# Which Keras 3 releases have the adaptive pooling layers: formulas/versions.json.
 for _n in (1, 2, 3):
-    register(f"AdaptiveAveragePooling{_n}D", family="pooling", keras2=False, since=_ADAPTIVE_SINCE)(_adaptive(_n))
-    register(f"AdaptiveMaxPooling{_n}D", family="pooling", keras2=False, since=_ADAPTIVE_SINCE)(_adaptive(_n))
+    register(f"AdaptiveAveragePooling{_n}D", family="pooling")(_adaptive(_n))
+    register(f"AdaptiveMaxPooling{_n}D", family="pooling")(_adaptive(_n))

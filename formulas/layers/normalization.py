@@ -17,7 +17,8 @@ from .._config import Config
 from .._derivation import Axis, Derivation
 from .._model import Shape
 from .._registry import register
-from ._common import single
+from .._version import describe_feature
+from ._common import has, single
 
 _RENORM_KEYS = ("rmax", "rmin", "dmax")
 #: Keras 2: axes accepted with ``fused=True`` before the rank is known.
@@ -65,8 +66,11 @@ def batch_normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivat
     scale = cfg.boolean("scale", True)
     renorm = cfg.boolean("renorm", False)
     synchronized = cfg.boolean("synchronized", False)
-    if renorm and keras3 and not cfg.keras.at_least(3, 14):
-        raise cfg.fail(f"renorm=True needs Keras 3.14 or later (this is Keras {cfg.keras})")
+    renorm_keys = [key for key in ("renorm", "renorm_clipping", "renorm_momentum") if key in cfg.raw]
+    if renorm_keys and not has(cfg, "batchnorm-renorm"):
+        raise cfg.fail(
+            f"Keras {cfg.keras} has no argument {renorm_keys[0]!r} ({describe_feature('batchnorm-renorm', cfg.keras)})"
+        )
     if renorm:
         _renorm_clipping(cfg)
     vbs: int | None = None

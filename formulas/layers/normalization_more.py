@@ -12,7 +12,7 @@ from .._config import Config
 from .._derivation import Axis, Derivation
 from .._model import Dim, Shape, Weight
 from .._registry import nested, register
-from ._common import single
+from ._common import has, single
 
 
 def _axis_list(cfg: Config, key: str = "axis", default: Any = -1) -> tuple[list[int], bool]:
@@ -37,11 +37,12 @@ def _resolve(cfg: Config, axes: list[int], x: Shape, *, allow_repeat: bool = Fal
 
 
 def _param_axes(cfg: Config, x: Shape, axes: list[int], as_list: bool) -> list[Axis]:
-    """The normalised dims in the order Keras builds the parameter: Keras 3 sorts the axes as given
-    (``sorted([1, -1])`` is ``[-1, 1]``, so the last dim comes first); Keras 2 keeps the given order
-    after making each axis non-negative."""
+    """The normalised dims in the order Keras builds the parameter: newer Keras 3
+    (``layernorm-axes-sorted`` in versions.json) sorts the axes as given (``sorted([1, -1])`` is
+    ``[-1, 1]``, so the last dim comes first); Keras 2, 3.0.5 and 3.8.0 keep the given order after
+    making each axis non-negative."""
     resolved = _resolve(cfg, axes, x)
-    order = [a % len(x) for a in sorted(axes)] if cfg.keras.is_keras3 and as_list else resolved
+    order = [a % len(x) for a in sorted(axes)] if as_list and has(cfg, "layernorm-axes-sorted") else resolved
     dims = [(f"n{a}", x[a]) for a in order]
     for a in order:
         if x[a] is None:
@@ -136,7 +137,7 @@ def _broadcast_with(cfg: Config, x: Shape, param: Shape) -> Shape:
     return tuple(out)
 
 
-@register("RMSNormalization", family="normalization", since=(3, 9), keras2=False)
+@register("RMSNormalization", family="normalization")
 def rms_normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """scale of shape (normalised dims, sorted as given): ∏n.  Keras 3 multiplies the input by
     ``scale`` with plain right-aligned broadcasting, so the normalised axes must be the trailing

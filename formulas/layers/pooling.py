@@ -35,7 +35,7 @@ def pooling(rank: int):  # type: ignore[no-untyped-def]
         axes = spatial_axes(x, data_format)
         channels = x[-1] if data_format == "channels_last" else x[1]
         out = [pool_length(x[a], k, s, padding) for a, k, s in zip(axes, pool, strides)]
-        check_output_lengths(cfg, x, out, zero_refused_from=(3, 15))
+        check_output_lengths(cfg, x, out, zero_rule="pool-zero-output-refused")
         for sym, a, k, s, o in zip(SPATIAL_SYMBOLS[rank - 1].split(), axes, pool, strides, out):
             L = x[a]
             if L is None:

@@ -23,7 +23,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import conv_length
-from ._common import single
+from ._common import has, single
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ def normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -
         if cfg.keras.is_keras3:
             if mshape != vshape:
                 raise cfg.fail(f"mean shape {mshape} and variance shape {vshape} differ")
-            if len(mshape) > len(axes):
+            if len(mshape) > len(axes) and has(cfg, "normalization-mean-rank-checked"):
                 raise cfg.fail(f"mean of rank {len(mshape)} has more dims than axis={raw_axis!r}")
     ndim = len(x)
     for a in axes:
@@ -150,7 +150,17 @@ def normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -
     kept: tuple[int, ...] = tuple(x[a] for a in keep)  # type: ignore[misc]
     if has_mean:
         d.note("mean and variance given: no weights")
-        if cfg.keras.is_keras3:
+        if cfg.keras.is_keras3 and not has(cfg, "normalization-mean-rank-checked"):
+            # build(): 3.0.5 ops.reshape(mean, broadcast_shape), 3.8.0 ops.broadcast_to(...), where
+            # broadcast_shape is the input's rank with 1 on every axis not kept.
+            target = tuple(x[a] if a in keep else 1 for a in range(ndim))
+            if has(cfg, "normalization-given-stats-broadcast"):
+                ok = len(mshape) <= ndim and _broadcast(mshape, target) == target  # type: ignore[arg-type]
+            else:
+                ok = math.prod(mshape) == math.prod(kept)
+            if not ok:
+                raise cfg.fail(f"mean of shape {mshape} does not fit the statistics shape {target}")
+        elif cfg.keras.is_keras3:
             for i in range(1, len(mshape) + 1):
                 if mshape[-i] not in (1, kept[-i]):
                     raise cfg.fail(f"mean of shape {mshape} does not broadcast to the kept dims {kept}")
@@ -289,7 +299,10 @@ def discretization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) 
             raise cfg.fail(f"bin_boundaries={boundaries!r} is not a list of numbers")
         if num_bins is not None and not cfg.keras.is_keras3:
             raise cfg.fail("both num_bins and bin_boundaries are set")
-    elif num_bins is None and cfg.keras.is_keras3:
+        if num_bins is not None and not has(cfg, "discretization-bins-checked") and len(boundaries) != num_bins - 1:
+            # Keras 3.0.5 / 3.8.0 accept both only when they agree
+            raise cfg.fail(f"both num_bins={num_bins} and bin_boundaries of length {len(boundaries)} are set")
+    elif num_bins is None and cfg.keras.is_keras3 and has(cfg, "discretization-bins-checked"):
         raise cfg.fail("set either num_bins or bin_boundaries")
     depth: Dim = len(boundaries) + 1 if boundaries is not None else num_bins
     if boundaries is None and not cfg.keras.is_keras3:
@@ -496,7 +509,7 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
 # -- audio -----------------------------------------------------------------------------------
 
 
-@register("MelSpectrogram", family="preprocessing", keras2=False)
+@register("MelSpectrogram", family="preprocessing")
 def mel_spectrogram(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """No weights; (…, L) → (…, num_mel_bins, frames) with the centred STFT's
     frames = 1 + (L + 2·⌊fft/2⌋ − fft) // stride (= 1 + L // stride for an even fft_length);
@@ -523,7 +536,7 @@ def mel_spectrogram(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation)
     d.output((*x[:-1], mel, frames), "(…, num_mel_bins, frames)")
 
 
-@register("STFTSpectrogram", family="preprocessing", keras2=False, since=(3, 7))
+@register("STFTSpectrogram", family="preprocessing")
 def stft_spectrogram(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """real_kernel and imag_kernel (frame_length, 1, fft//2 + 1), trainable (``mode="real"`` has
     no imag_kernel, ``"imag"`` no real_kernel); fft defaults to the next power of two of

@@ -17,8 +17,8 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import SPATIAL_SYMBOLS, spatial_axes
+from ._common import has, single
 from ._common import rank as check_rank
-from ._common import single
 
 _ORDINAL = ("1st", "2nd", "3rd")
 
@@ -148,12 +148,15 @@ def upsampling(rank: int):  # type: ignore[no-untyped-def]
         keras3 = cfg.keras.is_keras3
         if rank == 1:
             raw = cfg.get("size", 2)
-            if keras3 and not _is_int(raw):
+            # Keras 3 releases without ``repeat-upsample1d-checked`` take int(size) and size=0, as
+            # Keras 2 takes int(size) (whose size=0 then fails in the call).
+            checked = keras3 and has(cfg, "repeat-upsample1d-checked")
+            if checked and not _is_int(raw):
                 raise cfg.fail(f"size={raw!r} is not an integer")
             if not isinstance(raw, (int, float)) or isinstance(raw, bool):
                 raise cfg.fail(f"size={raw!r} is not a number")
             size: tuple[int, ...] = (int(raw),)  # Keras 2 takes int(size)
-            if size[0] <= 0:
+            if size[0] < 0 or (size[0] == 0 and (checked or not keras3)):
                 raise cfg.fail(f"size={raw!r} must be a positive integer")
             data_format = "channels_last"
             if "data_format" in cfg.raw:
@@ -172,7 +175,8 @@ def upsampling(rank: int):  # type: ignore[no-untyped-def]
             value = cfg.get("interpolation", "nearest")
             if not isinstance(value, str):
                 raise cfg.fail(f"interpolation={value!r} is not a string")
-            interpolation = value.lower()
+            # Keras 2.12 compares the name as given; later releases lower-case it first.
+            interpolation = value.lower() if has(cfg, "upsampling2d-interpolation-any-case") else value
             allowed = _K3_INTERPOLATIONS if keras3 else _K2_INTERPOLATIONS
             if interpolation not in allowed:
                 raise cfg.fail(f"interpolation={value!r} is not one of {', '.join(allowed)}")
@@ -229,8 +233,8 @@ def permute(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None
 
 @register("RepeatVector", family="reshaping")
 def repeat_vector(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
-    """RepeatVector(n): (batch, d) → (batch, n, d).  Keras 3 needs n ≥ 1; Keras 2 accepts n = 0
-    (an empty axis).  Source: ``keras/src/layers/reshaping/repeat_vector.py``,
+    """RepeatVector(n): (batch, d) → (batch, n, d).  Keras 3 with ``repeat-upsample1d-checked``
+    (versions.json) needs n ≥ 1; Keras 2, 3.0.5 and 3.8.0 accept n = 0 (an empty axis).  Source: ``keras/src/layers/reshaping/repeat_vector.py``,
     ``tf_keras/src/layers/reshaping/repeat_vector.py``."""
     x = single(cfg, x_in)
     n = cfg.get("n")
@@ -238,7 +242,7 @@ def repeat_vector(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -
         raise cfg.fail(f"n={n!r} is not an integer")
     n = int(n)
     # Keras 2 reports a None axis for n < 0 symbolically; tf.tile then fails when run.
-    if n < (1 if cfg.keras.is_keras3 else 0):
+    if n < (1 if cfg.keras.is_keras3 and has(cfg, "repeat-upsample1d-checked") else 0):
         raise cfg.fail(f"n={n} must be a positive integer")
     d.arg("n", n)
     check_rank(cfg, x, ndim=2)

@@ -1,0 +1,111 @@
+"""The version facts (formulas/versions.json): they load, they match the registry, and the engine
+answers from them."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+import formulas
+from formulas._registry import _REGISTRY, EXEMPT
+from formulas._version import Availability, KerasVersion, facts, feature, parse_facts
+
+
+def _v(text: str) -> KerasVersion:
+    return KerasVersion.parse(text)
+
+
+def test_versions_json_loads_with_the_standard_library() -> None:
+    text = resources.files("formulas").joinpath("versions.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    parsed = parse_facts(data)
+    assert parsed.classes and parsed.features
+
+
+def test_every_class_in_the_data_is_registered() -> None:
+    assert set(facts().classes) - set(_REGISTRY) - set(EXEMPT) == set()
+
+
+def test_every_registered_class_has_availability_facts() -> None:
+    assert sorted(set(_REGISTRY) - set(facts().classes)) == []
+
+
+def test_an_unknown_class_in_the_data_is_an_error_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    from formulas import _registry
+
+    broken = parse_facts({"classes": {"NoSuchLayer": {"keras2": True, "keras3": True}}, "features": {}})
+    monkeypatch.setattr(_registry, "facts", lambda: broken)
+    with pytest.raises(RuntimeError, match="NoSuchLayer"):
+        _registry.check_version_facts()
+
+
+def test_an_absent_class_names_the_release_that_added_it() -> None:
+    with pytest.raises(formulas.UnknownLayerError, match=r"no layer 'AugMix' \(added after 3\.8\.0, by 3\.15\.1\)") as info:
+        formulas.expect({"class_name": "AugMix", "config": {}}, (None, 8, 8, 3), keras="3.8.0")
+    assert info.value.absent_from_version
+
+
+def test_a_keras2_only_class_is_absent_from_keras3() -> None:
+    with pytest.raises(formulas.UnknownLayerError, match="Keras 2 only"):
+        formulas.expect({"class_name": "ThresholdedReLU", "config": {}}, (None, 4), keras="3")
+
+
+def test_a_version_inside_a_bracket_is_not_guessed() -> None:
+    with pytest.raises(formulas.UnknownLayerError, match="not known whether Keras 3.10.0") as info:
+        formulas.expect({"class_name": "RMSNormalization", "config": {}}, (None, 4), keras="3.10")
+    assert not info.value.absent_from_version
+
+
+def test_group_query_attention_is_in_keras_3_0() -> None:
+    layer = {"class_name": "GroupQueryAttention", "config": {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}}
+    assert formulas.expect(layer, [(None, 5, 8), (None, 7, 8)], keras="3.0.5").total > 0
+
+
+def test_spectral_normalization_is_not_in_keras_2_12() -> None:
+    assert "SpectralNormalization" not in formulas.supported("2.12")
+    assert "SpectralNormalization" in formulas.supported("2.15")
+
+
+@pytest.mark.parametrize(
+    ("value", "version", "has"),
+    [
+        (True, "3.0.5", True),
+        (False, "3.15.1", False),
+        ("3.9", "3.8.0", False),
+        ("3.9", "3.9.0", True),
+        ({"after": "3.8.0", "by": "3.15.1"}, "3.8.0", False),
+        ({"after": "3.8.0", "by": "3.15.1"}, "3.12.0", None),
+        ({"after": "3.8.0", "by": "3.15.1"}, "3.15.1", True),
+    ],
+)
+def test_availability_values(value: object, version: str, has: bool | None) -> None:
+    assert Availability.parse(value, "test").has(_v(version)) is has
+
+
+def test_a_bracket_must_be_ordered() -> None:
+    with pytest.raises(ValueError, match="must be older"):
+        Availability.parse({"after": "3.15.1", "by": "3.8.0"}, "test")
+
+
+def test_quantization_modes_follow_the_data() -> None:
+    dense = {"class_name": "Dense", "config": {"units": 16}}
+    assert feature("quantize-int8", _v("3.0.5")) is False
+    with pytest.raises(formulas.InvalidLayerError, match="no int4 quantization"):
+        formulas.expect(dense, (None, 32), keras="3.8.0", quantize="int4")
+    assert formulas.expect(dense, (None, 32), keras="3.8.0", quantize="int8").non_trainable > 0
+
+
+def test_lora_alpha_is_refused_where_keras_lacks_it() -> None:
+    dense = {"class_name": "Dense", "config": {"units": 8, "lora_rank": 2, "lora_alpha": 16}}
+    with pytest.raises(formulas.InvalidLayerError, match="lora_alpha"):
+        formulas.expect(dense, (None, 32), keras="3.8.0")
+    assert formulas.expect(dense, (None, 32), keras="3.15.1").trainable > 0
+
+
+def test_layer_normalization_axis_order_changed() -> None:
+    layer = {"class_name": "LayerNormalization", "config": {"axis": [2, 1]}}
+    old = formulas.expect(layer, (None, 4, 6), keras="3.8.0").weights[0].shape
+    new = formulas.expect(layer, (None, 4, 6), keras="3.15.1").weights[0].shape
+    assert (old, new) == ((6, 4), (4, 6))
