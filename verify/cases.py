@@ -24,7 +24,10 @@ DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "string
 
 
 def version_satisfies(spec: str, version: str) -> bool:
-    """``"keras>=3"`` / ``">=3.14"`` against a Keras version; a bare major compares the line only."""
+    """``"keras>=3"`` / ``">=3.14"`` / ``">=3,<3.15"`` (all must hold) against a Keras version; a
+    bare major compares the line only."""
+    if "," in spec:
+        return all(version_satisfies(part.strip(), version) for part in spec.split(","))
     match = _REQUIRES.match(spec)
     if not match:
         raise ValueError(f"version condition {spec!r} must look like 'keras>=3' or '<3.14'")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
+from . import known_issues
 from .cases import Case
 from .compare import Result, Status
 from .memory import ClearPolicy, rss_kib
@@ -162,6 +163,11 @@ class WorkerPool:
     def _lost(self, case: Case | Task, status: Status, detail: str) -> Any:
         version, backend = self.info.get("keras", ""), self.info.get("backend", "")
         if isinstance(case, Case):
+            # A crash Keras is known for (e.g. a TensorFlow kernel that dies with SIGILL) is a
+            # known issue like any other; it is still reported with its signal.
+            issue = known_issues.explain(case.class_name, version, str(status), detail)
+            if issue is not None:
+                status, detail = Status.KNOWN_ISSUE, f"known issue {issue.id} ({issue.link}): {detail}"
             return Result(case, status, detail, version, backend)
         return case.lost(status, detail, version, backend)
 
