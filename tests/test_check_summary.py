@@ -307,3 +307,23 @@ def test_check_summary_never_imports_tensorflow() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == EXIT_OK, done.stdout + done.stderr
     assert "HEAVY []" in done.stdout
+
+
+@pytest.mark.keras
+def test_summaries_printed_now_by_the_installed_keras_check_clean_and_any_altered_number_is_named(tmp_path: Path) -> None:
+    """The same models built live, in this run, by the installed Keras 3 and tf-keras (the Keras 2
+    summary format), not read from the committed files."""
+    generator = Path(__file__).parent / "data" / "summaries" / "generate.py"
+    out = subprocess.run([sys.executable, str(generator), "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    printed = sorted(tmp_path.glob("keras*.txt"))
+    assert {p.name.split("_")[0] for p in printed} == {"keras2", "keras3"} and len(printed) >= 15
+    for path in printed:
+        text = path.read_text(encoding="utf-8")
+        check = check_text(text)
+        assert check.consistent, (path.name, [(r.row.name, r.detail) for r in check.rows if r.status is RowStatus.UNEXPLAINED])
+        for altered, named, what in _altered_numbers(text):
+            wrong = check_text(altered)
+            names = [r.row.name for r in wrong.rows if r.status is RowStatus.UNEXPLAINED]
+            names += [t.total.label for t in wrong.totals if not t.ok and t.total is not None]
+            assert named in names, (path.name, what)

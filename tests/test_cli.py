@@ -211,3 +211,18 @@ def test_explain_markdown_is_a_heading_and_one_bullet_per_step_with_the_verdict(
     assert "- `total F × (kh × kw × C + 1) = 32 × (3 × 3 × 3 + 1) = 896`" in lines
     assert "- `H' = floor((H − k)/s) + 1 = floor((224 − 3)/1) + 1 = 222`" in lines
     assert lines[-1].startswith("**confirmed by Keras")
+
+
+def test_lesson_checks_every_answer_live_and_refutes_the_wrong_one(tmp_path):
+    out = paramproof("lesson", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    text = (tmp_path / "LESSON.md").read_text()
+    for title in ("Flatten + Dense(10) on 28×28 images", "Dense(514) on 514 inputs", "Conv2D(32, 3×3) on RGB images"):
+        assert f": {title}\n" in text
+    answers = text.split("\n## Answer ")[1:]
+    assert len(answers) == 5
+    for answer in answers[:4]:
+        assert "holds: Keras counts exactly the stated number" in answer
+    assert "output (None, 218, 218, 10)" in answers[3]
+    assert "refuted on Keras" in answers[4] and "smallest counterexample" in answers[4]
+    assert "(confirmed)" in answers[0] and "(confirmed)" in answers[2]

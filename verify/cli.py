@@ -188,6 +188,22 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--docs", action="store_true", help="update docs/FORMULAS.md and docs/verification.csv from the runs")
     mode.add_argument("--check", action="store_true", help="exit 1 when docs/FORMULAS.md is not what the engine now gives")
 
+    lesson = sub.add_parser(
+        "lesson",
+        help="write LESSON.md: the seed question and each of its answers, checked live against Keras",
+        description=(
+            "Build every layer the answers of the seed Q&A talk about (Flatten + Dense(10) on 28x28 = 7,850, Dense(514) "
+            "on 514 inputs, Conv2D(32, 3x3) on RGB, Dense(10) on (218, 218, 128), and the wrong 'neurons = params / "
+            "(units x 4)'), test their general formulas with claim's sampler, and write DIR/LESSON.md with what Keras "
+            "says today and why. Every verdict is computed, none written by hand. Exit 0 when the engine agrees with "
+            "Keras on every layer built, 1 otherwise."
+        ),
+    )
+    lesson.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="LESSON.md goes here (default: reports/)"
+    )
+    lesson.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N", help="worker processes (default 1)")
+
     from .claim import add_claim_parser
     from .summary_check import add_check_summary_parser
 
@@ -953,6 +969,26 @@ def cmd_sheet(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
+    """The seed's question and answers, checked live (see verify.lesson)."""
+    from . import lesson
+    from .pool import WorkerPool
+    from .sheet import write_text_atomic
+
+    with WorkerPool(args.jobs) as pool:
+        checks, env = lesson.check(pool)
+    path = args.out / "LESSON.md"
+    write_text_atomic(path, lesson.render_markdown(checks, env))
+    disagree = 0
+    for n, c in enumerate(checks, start=1):
+        statuses = ", ".join(str(r.status) for r in c.results)
+        verdicts = "; ".join(v for v in (c.verdict, f"formula {c.claim_verdict}" if c.claim_verdict else "") if v)
+        console.print(f"answer {n} ({c.answer.title}): {verdicts} [engine vs Keras: {statuses}]", markup=False, highlight=False)
+        disagree += sum(1 for r in c.results if not r.status.ok)
+    console.print(f"{path} written on Keras {env['keras']} ({env['backend']})", highlight=False)
+    return EXIT_DISCREPANCY if disagree else EXIT_OK
+
+
 def _claim(args: argparse.Namespace, console: Console) -> int:
     from .claim import cmd_claim
 
@@ -997,6 +1033,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sheet": cmd_sheet,
             "check-summary": _check_summary,
             "claim": _claim,
+            "lesson": cmd_lesson,
         }
         return commands[args.command](args, console)
     except UsageError as exc:

@@ -141,6 +141,7 @@ class WorkerPool:
             slot.process.join(max(0.0, deadline - time.monotonic()))
             if slot.process.is_alive():
                 slot.process.kill()
+                slot.process.join()  # reaped, so its resources (and CPU time) are accounted for
         self.slots = []
 
     def __enter__(self) -> WorkerPool:

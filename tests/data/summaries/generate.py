@@ -3,7 +3,8 @@
     .venv/bin/python tests/data/summaries/generate.py
 
 runs itself twice: once on Keras 3 (``keras3_*.txt``) and once with ``TF_USE_LEGACY_KERAS=1`` on
-tf-keras (``keras2_*.txt``).  Each file is exactly what ``model.summary(print_fn=...)`` printed,
+tf-keras (``keras2_*.txt``).  ``generate.py --out DIR`` writes them to DIR instead (the live test
+in tests/test_check_summary.py does, with the installed Keras).  Each file is exactly what ``model.summary(print_fn=...)`` printed,
 as a user would paste it.  The Keras 1 summary (``keras1_*.txt``) is not generated: it was copied
 from the page named in its first line.  The tests never build a model; they read these files.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+OUT = Path(os.environ.get("PARAMPROOF_SUMMARIES_OUT", str(HERE)))
 
 
 def _models(keras: Any) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def _capture(model: Any, **kwargs: Any) -> str:
 
 
 def _write(name: str, text: str) -> None:
-    (HERE / name).write_text(text, encoding="utf-8")
+    (OUT / name).write_text(text, encoding="utf-8")
     print(f"wrote {name}")
 
 
@@ -99,10 +101,12 @@ def generate_keras2() -> None:
 
 
 def main() -> None:
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 1 and sys.argv[1] in ("keras3", "keras2"):
         {"keras3": generate_keras3, "keras2": generate_keras2}[sys.argv[1]]()
         return
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    if len(sys.argv) == 3 and sys.argv[1] == "--out":
+        env["PARAMPROOF_SUMMARIES_OUT"] = sys.argv[2]
     subprocess.run([sys.executable, __file__, "keras3"], check=True, env=env)
     subprocess.run([sys.executable, __file__, "keras2"], check=True, env={**env, "TF_USE_LEGACY_KERAS": "1"})
 
