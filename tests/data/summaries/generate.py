@@ -93,11 +93,19 @@ def generate_keras3() -> None:
 
 
 def generate_keras2() -> None:
-    import tf_keras as keras
+    """tf-keras (``keras2_*``), or, on TensorFlow <= 2.15 where ``keras`` is Keras 2 itself, that
+    Keras (``keras215_*`` for 2.15: run this file with such an environment's python, ``keras2``)."""
+    try:
+        import tf_keras as keras
 
+        prefix = "keras2"
+    except ImportError:
+        import keras  # type: ignore[no-redef]
+
+        prefix = "keras" + "".join(keras.__version__.split(".")[:2])
     for name, model in _models(keras).items():
-        _write(f"keras2_{name}.txt", _capture(model))
-    _write("keras2_cnn_line_length50.txt", _capture(_models(keras)["cnn"], line_length=50))
+        _write(f"{prefix}_{name}.txt", _capture(model))
+    _write(f"{prefix}_cnn_line_length50.txt", _capture(_models(keras)["cnn"], line_length=50))
 
 
 def main() -> None:
