@@ -9,7 +9,7 @@ import time
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -267,8 +267,17 @@ def test_fuzzed_expressions_are_refused_or_safe(left, op, right):
     _check(f"{left} {op} {right}")
 
 
+@pytest.mark.parametrize("text", ["\x850", "params == 1\u2028", "params\x0b== 1"])
+def test_every_kind_of_line_break_is_refused_with_its_column(text):
+    """Found by the fuzz test: U+0085 is a line break to str.splitlines (which ast's source
+    positions use) but not to the tokenizer, and crashed the error report."""
+    with pytest.raises(ClaimSyntaxError, match="must be one line"):
+        parse(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
+@example("\x850")
 def test_fuzzed_text_is_refused_or_safe(text):
     _check(text)
 

@@ -191,6 +191,11 @@ def _copy(tree: ast.Expression) -> ast.Expression:
 # -- parsing ---------------------------------------------------------------------------------
 
 
+#: Every character ``str.splitlines`` breaks at (not only \n and \r: U+0085, U+2028 …); the
+#: parser's source positions assume one line.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def parse(text: str, *, allowed_names: Iterable[str] | None = None, what: str = "claim") -> Expr:
     """Parse ``text`` as a claim (a comparison, possibly joined by and/or/not).
 
@@ -200,8 +205,9 @@ def parse(text: str, *, allowed_names: Iterable[str] | None = None, what: str = 
         raise ClaimSyntaxError(f"the {what} is empty", text)
     if len(text) > MAX_LENGTH:
         raise ClaimSyntaxError(f"the {what} is {len(text)} characters long; at most {MAX_LENGTH} are accepted", text)
-    if "\n" in text or "\r" in text:
-        raise ClaimSyntaxError(f"the {what} must be one line", text, text.find("\n") + 1 if "\n" in text else text.find("\r") + 1)
+    breaks = [i for i, ch in enumerate(text) if ch in _LINE_BREAKS]
+    if breaks:
+        raise ClaimSyntaxError(f"the {what} must be one line: a line break {text[breaks[0]]!r}", text, breaks[0] + 1)
     # A leading space is an "unexpected indent" to the parser: parse the stripped text and shift
     # the columns back, so they count in what the person typed.
     offset = len(text) - len(text.lstrip())
