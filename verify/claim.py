@@ -42,6 +42,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .argtypes import positive_float, positive_int
 from .cases import Case, CaseError, parse_case
 from .claim_expr import INPUT_NAMES, OBSERVED, ClaimSyntaxError, EvalError, Expr, check_names, format_value, parse
 from .spaces import Space, all_spaces
@@ -677,26 +678,6 @@ def _evidence(report: ClaimReport) -> str:
 # -- the command ------------------------------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} must be more than 0")
-    return value
-
-
 def add_claim_parser(subparsers: Any) -> argparse.ArgumentParser:
     """``paramproof claim``; the caller dispatches ``args.command == "claim"`` to :func:`cmd_claim`."""
     from .pool import default_jobs
@@ -724,7 +705,7 @@ def add_claim_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--samples",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_SAMPLES,
         metavar="N",
         help=f"cases to evaluate (default {DEFAULT_SAMPLES})",
@@ -736,12 +717,12 @@ def add_claim_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         default=default_jobs(),
         metavar="N",
         help=f"worker processes (default: {default_jobs()})",
     )
-    parser.add_argument("--timeout", type=_positive_float, default=None, metavar="S", help="give up on a sample after S seconds")
+    parser.add_argument("--timeout", type=positive_float, default=None, metavar="S", help="give up on a sample after S seconds")
     parser.set_defaults(command="claim")
     return parser
 

@@ -31,6 +31,7 @@ from rich.text import Text
 import formulas
 
 from . import __version__
+from .argtypes import build_options, positive_int
 
 EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
 
@@ -51,16 +52,6 @@ class UsageError(Exception):
     """Bad arguments: printed without a traceback, exit 2."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
-
-
 def _shard(text: str) -> tuple[int, int]:
     from .cases import parse_shard
 
@@ -68,49 +59,6 @@ def _shard(text: str) -> tuple[int, int]:
         return parse_shard(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} must be more than 0")
-    return value
-
-
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    from .pool import default_jobs
-
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive_int,
-        default=default_jobs(),
-        metavar="N",
-        help=f"worker processes (default: the number of cores, {default_jobs()})",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_positive_float,
-        default=None,
-        metavar="S",
-        help="give up on a case after S seconds (status skipped, reason timeout)",
-    )
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="keep the cases already in DIR/journal.jsonl for this Keras version and run the rest",
-    )
-    parser.add_argument(
-        "--max-params",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="skip, without building, a case whose formula gives more parameters (default: sized for this machine's memory)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="I/N",
         help="run only shard I of N (a fixed 1/N of the cases, by a hash of the case id; for CI fleets)",
     )
-    _add_build_options(run)
+    build_options(run)
 
     matrix = sub.add_parser(
         "matrix",
@@ -202,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     lesson.add_argument(
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="LESSON.md goes here (default: reports/)"
     )
-    lesson.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N", help="worker processes (default 1)")
+    lesson.add_argument("-j", "--jobs", type=positive_int, default=1, metavar="N", help="worker processes (default 1)")
 
     from .claim import add_claim_parser
     from .summary_check import add_check_summary_parser
@@ -218,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--out", type=Path, default=Path("reports") / "sweep", metavar="DIR", help="default: reports/sweep/")
     sweep.add_argument("--shrink", type=int, default=5, metavar="N", help="shrink at most N failures (one per class and status)")
-    _add_build_options(sweep)
+    build_options(sweep)
 
     coverage = sub.add_parser("coverage", help="list the installed keras.layers classes as covered, exempt or missing")
     coverage.add_argument("--all", action="store_true", help="list covered classes too")
@@ -298,31 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     zoo.add_argument(
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="where zoo.csv and models/ go (default: reports/)"
     )
-    from .pool import default_jobs
-
-    zoo.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive_int,
-        default=default_jobs(),
-        metavar="N",
-        help=f"worker processes (default: the number of cores, {default_jobs()})",
-    )
-    zoo.add_argument(
-        "--timeout",
-        type=_positive_float,
-        default=None,
-        metavar="S",
-        help="give up on a model after S seconds (status skipped, reason timeout)",
-    )
-    zoo.add_argument(
-        "--max-params",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="skip, without building, a model whose committed config gives more parameters (default: sized for this machine's memory)",
-    )
-    zoo.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    build_options(zoo, unit="model", resume=False)
     return parser
 
 
