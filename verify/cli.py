@@ -374,6 +374,22 @@ class RateColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.1f} {self.unit}/s", style="progress.data.speed")
 
 
+def progress_bar(err: Console, *, quiet: bool, unit: str = "cases") -> Progress:
+    """The progress bar of every long command: on stderr, with rate and ETA, only when stderr is
+    a terminal, never with -q."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(unit),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+
+
 class _Terminated(Exception):
     """SIGTERM: finish the reports like Ctrl-C does."""
 
@@ -419,17 +435,7 @@ def _execute(
         err.print(
             f"paramproof: {len(todo)} case(s) on Keras {version} ({backend}), {pool.jobs} worker(s){resumed}", highlight=False
         )
-        progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=args.quiet or not err.is_terminal,
-        )
+        progress = progress_bar(err, quiet=args.quiet)
         buildable = []
         with progress:
             task = progress.add_task("building layers", total=len(todo))
@@ -724,17 +730,7 @@ def cmd_zoo(args: argparse.Namespace, console: Console) -> int:
         line = line_of(version)
         max_params = args.max_params or default_max_params(pool.jobs)
         err.print(f"paramproof: {len(names)} model(s) on Keras {version} ({backend}), {pool.jobs} worker(s)", highlight=False)
-        progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn("models"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=args.quiet or not err.is_terminal,
-        )
+        progress = progress_bar(err, quiet=args.quiet, unit="models")
         tasks = []
         with progress:
             task = progress.add_task("building models", total=len(names))
