@@ -84,8 +84,10 @@ def _wait_for_journal(path, lines, proc, limit=300):
 
 @pytest.fixture
 def catalog_slice(tmp_path):
-    source = ROOT / "verify" / "catalog" / "foundation.jsonl"
-    lines = [line for line in source.read_text().splitlines() if line.strip()][:120]
+    # Long enough that a loaded machine cannot finish the run between the test seeing the
+    # journal grow and the signal landing (120 cases once did, under a parallel test load).
+    sources = [ROOT / "verify" / "catalog" / name for name in ("foundation.jsonl", "conv.jsonl")]
+    lines = [line for source in sources for line in source.read_text().splitlines() if line.strip()][:400]
     path = tmp_path / "slice.jsonl"
     path.write_text("\n".join(lines) + "\n")
     return path, [json.loads(line)["id"] for line in lines]
