@@ -419,3 +419,14 @@ def test_the_command_confirms_and_exits_0(capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "confirmed over 4 cases on Keras" in out
+
+
+@pytest.mark.keras
+def test_the_built_in_examples_give_their_verdicts_on_real_keras(pool):
+    """`paramproof claim --examples`: the seed's claims, each confirmed or refuted as stated."""
+    from verify.claim import run_examples
+
+    results = run_examples(pool, samples=16, seed=0, shrink_budget=20)
+    assert len(results) == 7
+    wrong = [(e.class_name, e.text, str(e.vary), str(r.verdict)) for e, r in results if r.verdict is not e.expected]
+    assert not wrong, wrong
