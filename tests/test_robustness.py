@@ -62,6 +62,12 @@ def test_a_case_past_the_timeout_is_skipped_and_its_worker_replaced(tmp_path):
     assert out.returncode == 0
 
 
+def _interruptible() -> None:
+    # As in a terminal: a shell that starts a job in the background hands it SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler (CI runners may do exactly that).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_run(cases, out_dir, *extra):
     return subprocess.Popen(
         [sys.executable, "-m", "verify", "run", "--cases", str(cases), "--out", str(out_dir), "-j", "1", *extra],
@@ -69,6 +75,7 @@ def _start_run(cases, out_dir, *extra):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_interruptible,
     )
 
 
