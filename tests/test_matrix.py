@@ -99,3 +99,20 @@ def test_shards_partition_the_catalog() -> None:
 def test_a_bad_shard_is_refused_with_the_text(text: str) -> None:
     with pytest.raises(ValueError, match=repr(text).replace("/", "/")):
         parse_shard(text)
+
+
+def test_recorded_differences_explain_only_when_they_split_the_runs_the_way_keras_did(tmp_path, monkeypatch) -> None:
+    from verify import matrix
+
+    added = matrix.VersionDifference("added", "Dense", ".", ("<2.13",), "Dense added after 2.12", "https://x/added")
+    order = matrix.VersionDifference("order", "Dense", ".", (">=3",), "Keras 3 orders the weights differently", "https://x/order")
+    run_folder(tmp_path / "a", "2.12.0", "tensorflow", [refused("a")])
+    run_folder(tmp_path / "b", "2.15.0", "tensorflow", [built("a")])
+    run_folder(tmp_path / "c", "3.15.1", "tensorflow", [built("a", status="mismatch") | {"observed_weights": "other order"}])
+    runs = discover(tmp_path)
+    monkeypatch.setattr(matrix, "shipped_differences", lambda: (added,))
+    [d] = differences(runs)
+    assert d.explanation.startswith("unexplained (in part: Dense added after 2.12")
+    monkeypatch.setattr(matrix, "shipped_differences", lambda: (added, order))
+    [d] = differences(runs)
+    assert d.explanation == "Dense added after 2.12 (https://x/added); Keras 3 orders the weights differently (https://x/order)"

@@ -842,7 +842,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
         counts = [statuses.count(s) for s in ("match", "both_invalid", "known_issue", "skipped")]
         table.add_row(run.label, str(len(statuses)), *map(str, counts), str(len(statuses) - sum(counts)))
     console.print(table)
-    unexplained = [d for d in diffs if d.explanation == "unexplained"]
+    unexplained = [d for d in diffs if "unexplained" in d.explanation]
     findings = [d for d in diffs if d.between_backends]
     console.print(
         f"{len(diffs)} case(s) differ between runs: {len(diffs) - len(unexplained)} explained, "
