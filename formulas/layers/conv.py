@@ -11,7 +11,7 @@ Sources: ``keras/src/layers/convolutional/base_conv.py`` and ``ops/operation_uti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .._config import Config
 from .._derivation import Derivation
@@ -52,9 +52,9 @@ def lora_rank(cfg: Config) -> int | None:
     return rank
 
 
-@dataclass(frozen=True)
-class Window:
-    """The sliding-window options every convolution reads, already standardised."""
+class Window(NamedTuple):
+    """The sliding-window options every convolution reads, already standardised (a tuple, so a
+    formula can unpack the six at once)."""
 
     kernel: tuple[int, ...]
     strides: tuple[int, ...]
@@ -112,14 +112,7 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
         filters = cfg.integer("filters", minimum=1)
         d.arg("filters", filters)
         w = read_window(cfg, d, rank, allow_causal=rank == 1)
-        kernel, strides, dilation, padding, data_format, use_bias = (
-            w.kernel,
-            w.strides,
-            w.dilation,
-            w.padding,
-            w.data_format,
-            w.use_bias,
-        )
+        kernel, strides, dilation, padding, data_format, use_bias = w
         groups = cfg.integer("groups", 1, minimum=1)
         lora = lora_rank(cfg)
         if groups != 1:

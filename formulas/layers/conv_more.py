@@ -99,14 +99,7 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
         filters = cfg.integer("filters", minimum=1)
         d.arg("filters", filters)
         w = read_window(cfg, d, rank, allow_causal=False)
-        kernel, strides, dilation, padding, data_format, use_bias = (
-            w.kernel,
-            w.strides,
-            w.dilation,
-            w.padding,
-            w.data_format,
-            w.use_bias,
-        )
+        kernel, strides, dilation, padding, data_format, use_bias = w
         out_pad = None if cfg.raw.get("output_padding") is None else cfg.int_tuple("output_padding", rank, minimum=0)
         _keras2_groups(cfg, filters)
         if out_pad is not None and 0 in out_pad and not has(cfg, "conv-transpose-output-padding-zero"):
@@ -175,14 +168,7 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
         x = single(cfg, x_in)
         keras3 = cfg.keras.is_keras3
         w = read_window(cfg, d, rank, allow_causal=False)
-        kernel, strides, dilation, padding, data_format, use_bias = (
-            w.kernel,
-            w.strides,
-            w.dilation,
-            w.padding,
-            w.data_format,
-            w.use_bias,
-        )
+        kernel, strides, dilation, padding, data_format, use_bias = w
         # Keras 2 does not check depth_multiplier: 0 builds empty weights and the op then fails.
         dm = cfg.integer("depth_multiplier", 1, minimum=1)
         _keras2_groups(cfg, None)
@@ -222,14 +208,7 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
         d.arg("filters", filters)
         # Keras 2 allows causal padding on SeparableConv1D (as on Conv1D); Keras 3 does not.
         w = read_window(cfg, d, rank, allow_causal=rank == 1 and not keras3)
-        kernel, strides, dilation, padding, data_format, use_bias = (
-            w.kernel,
-            w.strides,
-            w.dilation,
-            w.padding,
-            w.data_format,
-            w.use_bias,
-        )
+        kernel, strides, dilation, padding, data_format, use_bias = w
         dm = cfg.integer("depth_multiplier", 1, minimum=1)
         _keras2_groups(cfg, filters)
         if dm != 1:
