@@ -24,6 +24,7 @@ from ._model import (
     Shape,
     UnknownLayerError,
     Weight,
+    WeightCounts,
     format_output_shape,
     format_shape,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Shape",
     "UnknownLayerError",
     "Weight",
+    "WeightCounts",
     "exempt",
     "expect",
     "expect_model",

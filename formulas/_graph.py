@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ._config import Config
-from ._model import InvalidLayerError, OutputShape, Shape, UnknownLayerError, Weight
+from ._model import InvalidLayerError, OutputShape, Shape, UnknownLayerError, Weight, WeightCounts
 from ._registry import run
 from ._shapes import as_shape
 from ._version import KerasVersion
@@ -46,7 +46,7 @@ class ModelFileError(ValueError):
 
 
 @dataclass(frozen=True)
-class LayerRow:
+class LayerRow(WeightCounts):
     """One top-level layer of a model, in the order ``model.layers`` lists it.
 
     ``weights`` are in the order ``layer.weights`` lists them, with the trainable flag as the
@@ -65,18 +65,6 @@ class LayerRow:
     error: str | None = None
     no_formula: bool = False
     layers: tuple[LayerRow, ...] = ()
-
-    @property
-    def trainable(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable)
-
-    @property
-    def non_trainable(self) -> int:
-        return sum(w.size for w in self.weights if not w.trainable)
-
-    @property
-    def total(self) -> int:
-        return self.trainable + self.non_trainable
 
     @property
     def complete(self) -> bool:

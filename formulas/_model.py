@@ -55,8 +55,28 @@ class Weight:
         return shape_size(self.shape)
 
 
+class WeightCounts:
+    """``trainable`` / ``non_trainable`` / ``total`` derived from a ``weights`` tuple, for every
+    record that holds weights (an expectation, a model row, what Keras built): a count that
+    disagrees with the weights beside it cannot happen."""
+
+    weights: tuple[Weight, ...]
+
+    @property
+    def trainable(self) -> int:
+        return sum(w.size for w in self.weights if w.trainable)
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(w.size for w in self.weights if not w.trainable)
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+
 @dataclass(frozen=True)
-class Expectation:
+class Expectation(WeightCounts):
     """What a layer will create and produce, according to the formulas.
 
     ``weights`` are in the order Keras creates them; the counts are derived from them, so a
@@ -71,18 +91,6 @@ class Expectation:
     keras: str
     title: str = ""
     derivation: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def trainable(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable)
-
-    @property
-    def non_trainable(self) -> int:
-        return sum(w.size for w in self.weights if not w.trainable)
-
-    @property
-    def total(self) -> int:
-        return self.trainable + self.non_trainable
 
     def explain(self) -> str:
         """The derivation as text: the layer, one line per weight, the total and the output."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from formulas import OutputShape, Shape, Weight
+from formulas import OutputShape, Shape, Weight, WeightCounts
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -60,7 +60,7 @@ def _dims(shape: Any) -> Shape:
 
 
 @dataclass(frozen=True)
-class Observation:
+class Observation(WeightCounts):
     """What Keras did: the weights it created and the output shape, or why it refused.
 
     ``eager_input_shape``/``eager_output_shape`` come from one real forward pass on a small batch
@@ -81,14 +81,6 @@ class Observation:
     @property
     def refused(self) -> bool:
         return self.error is not None
-
-    @property
-    def trainable(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable)
-
-    @property
-    def non_trainable(self) -> int:
-        return sum(w.size for w in self.weights if not w.trainable)
 
 
 def _error_text(exc: BaseException) -> str:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import formulas
-from formulas import OutputShape, Shape, Weight, format_output_shape
+from formulas import OutputShape, Shape, Weight, WeightCounts, format_output_shape
 
 from .compare import Status, weight_differences
 from .harness import UNTRUSTED, KerasEnv, _dims, _error_text, normalise_weight_name
@@ -63,7 +63,7 @@ class ModelLoadError(ValueError):
 
 
 @dataclass(frozen=True)
-class LayerObservation:
+class LayerObservation(WeightCounts):
     """One top-level layer as Keras built it.  ``trainable`` on each weight is what the model
     counts: a weight of a frozen layer (or of a layer inside a frozen nested model) is
     non-trainable whatever the variable's own flag says."""
@@ -75,18 +75,6 @@ class LayerObservation:
     output_shape: OutputShape | None
     stand_in: bool = False
     layers: tuple[LayerObservation, ...] = ()
-
-    @property
-    def trainable(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable)
-
-    @property
-    def non_trainable(self) -> int:
-        return sum(w.size for w in self.weights if not w.trainable)
-
-    @property
-    def total(self) -> int:
-        return self.trainable + self.non_trainable
 
 
 @dataclass(frozen=True)
