@@ -26,9 +26,8 @@ def positive_float(text: str) -> float:
     return value
 
 
-def build_options(parser: argparse.ArgumentParser, *, unit: str = "case", resume: bool = True) -> None:
-    """-j, --timeout, [--resume,] --max-params and -q: the options of every command that builds
-    in worker processes (run, sweep, zoo, claim)."""
+def worker_options(parser: argparse.ArgumentParser, *, unit: str = "case") -> None:
+    """-j and --timeout: the options of every command that builds in worker processes."""
     from .pool import default_jobs
 
     parser.add_argument(
@@ -46,6 +45,11 @@ def build_options(parser: argparse.ArgumentParser, *, unit: str = "case", resume
         metavar="S",
         help=f"give up on a {unit} after S seconds (status skipped, reason timeout)",
     )
+
+
+def build_options(parser: argparse.ArgumentParser, *, unit: str = "case", resume: bool = True) -> None:
+    """:func:`worker_options`, [--resume,] --max-params and -q: run, sweep and zoo."""
+    worker_options(parser, unit=unit)
     if resume:
         parser.add_argument(
             "--resume",

@@ -42,7 +42,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .argtypes import positive_float, positive_int
+from .argtypes import positive_int, worker_options
 from .cases import Case, CaseError, parse_case
 from .claim_expr import INPUT_NAMES, OBSERVED, ClaimSyntaxError, EvalError, Expr, check_names, format_value, parse
 from .spaces import Space, all_spaces
@@ -680,7 +680,6 @@ def _evidence(report: ClaimReport) -> str:
 
 def add_claim_parser(subparsers: Any) -> argparse.ArgumentParser:
     """``paramproof claim``; the caller dispatches ``args.command == "claim"`` to :func:`cmd_claim`."""
-    from .pool import default_jobs
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "claim",
@@ -714,15 +713,7 @@ def add_claim_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--examples", action="store_true", help="run the built-in claims and compare each verdict with the expected one"
     )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=positive_int,
-        default=default_jobs(),
-        metavar="N",
-        help=f"worker processes (default: {default_jobs()})",
-    )
-    parser.add_argument("--timeout", type=positive_float, default=None, metavar="S", help="give up on a sample after S seconds")
+    worker_options(parser, unit="sample")
     parser.set_defaults(command="claim")
     return parser
 
