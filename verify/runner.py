@@ -79,8 +79,13 @@ def too_large(case: Case, version: str, backend: str, max_params: int) -> Result
         expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize)
     except (formulas.InvalidLayerError, formulas.UnknownLayerError, ValueError):
         return None
-    if expected.total <= max_params:
+    detail = over_budget(expected.total, max_params)
+    return None if detail is None else Result(case, Status.SKIPPED, detail, version, backend, expected)
+
+
+def over_budget(total: int, max_params: int) -> str | None:
+    """The skip reason for ``total`` parameters over the budget (None when it fits)."""
+    if total <= max_params:
         return None
-    gb = expected.total * BYTES_PER_PARAM_AT_PEAK / 1e9
-    detail = f"too large to build: {expected.total:,} params (~{gb:,.1f} GB); budget {max_params:,} (--max-params)"
-    return Result(case, Status.SKIPPED, detail, version, backend, expected)
+    gb = total * BYTES_PER_PARAM_AT_PEAK / 1e9
+    return f"too large to build: {total:,} params (~{gb:,.1f} GB); budget {max_params:,} (--max-params)"

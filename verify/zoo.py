@@ -25,7 +25,7 @@ from formulas import format_output_shape
 
 from .compare import Status
 from .models import ModelCheck
-from .runner import BYTES_PER_PARAM_AT_PEAK
+from .runner import over_budget
 
 PUBLISHED_PATH = Path(__file__).parent / "data" / "published_params.json"
 
@@ -110,11 +110,8 @@ def too_large(name: str, line: str, version: str, backend: str, max_params: int)
         expected = formulas.expect_model(config, keras=version)
     except (LookupError, ValueError, OSError):
         return None
-    if expected.total <= max_params:
-        return None
-    gb = expected.total * BYTES_PER_PARAM_AT_PEAK / 1e9
-    detail = f"too large to build: {expected.total:,} params (~{gb:,.1f} GB); budget {max_params:,} (--max-params)"
-    return ModelCheck(name, Status.SKIPPED, detail, version, backend, expected)
+    detail = over_budget(expected.total, max_params)
+    return None if detail is None else ModelCheck(name, Status.SKIPPED, detail, version, backend, expected)
 
 
 def zoo_row(check: ModelCheck) -> dict[str, Any]:
