@@ -32,6 +32,7 @@ import formulas
 
 from . import __version__
 from .argtypes import build_options, positive_int
+from .atomic import write_atomic
 
 EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
 
@@ -831,9 +832,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     columns, rows = matrix_rows(runs)
     write_csv_atomic(pd.DataFrame(rows, columns=columns), out / "matrix.csv")
     markdown = out / "matrix.md"
-    tmp = markdown.with_name(".matrix.md.tmp")
-    tmp.write_text(render_markdown(runs, diffs), encoding="utf-8")
-    os.replace(tmp, markdown)
+    write_atomic(markdown, render_markdown(runs, diffs))
     table = Table(title=f"{len(runs)} run(s), {len(rows)} case(s)")
     for col in ("run", "cases", "match", "both_invalid", "known_issue", "skipped", "other"):
         table.add_column(col, justify="left" if col == "run" else "right")
@@ -876,11 +875,11 @@ def cmd_sheet(args: argparse.Namespace, console: Console) -> int:
     rows = sheet.status_from_runs(runs)
     text = sheet.render(rows)
     if args.docs:
-        sheet.write_text_atomic(sheet.DOCS / "verification.csv", sheet.status_csv(rows))
+        write_atomic(sheet.DOCS / "verification.csv", sheet.status_csv(rows))
         target = sheet.DOCS / "FORMULAS.md"
     else:
         target = args.out or args.reports / "FORMULAS.md"
-    sheet.write_text_atomic(target, text)
+    write_atomic(target, text)
     console.print(
         f"{target}: {len(formulas.supported())} classes, status from {len(runs)} run(s)"
         + ("" if runs else " (none found: every class 'not run')"),
@@ -893,12 +892,11 @@ def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
     """The seed's question and answers, checked live (see verify.lesson)."""
     from . import lesson
     from .pool import WorkerPool
-    from .sheet import write_text_atomic
 
     with WorkerPool(args.jobs) as pool:
         checks, env = lesson.check(pool)
     path = args.out / "LESSON.md"
-    write_text_atomic(path, lesson.render_markdown(checks, env))
+    write_atomic(path, lesson.render_markdown(checks, env))
     disagree = 0
     for n, c in enumerate(checks, start=1):
         statuses = ", ".join(str(r.status) for r in c.results)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,6 +14,7 @@ import pandas as pd
 import formulas
 from formulas import format_output_shape, format_shape
 
+from .atomic import write_atomic
 from .compare import Result, Status
 
 RESULT_COLUMNS = [
@@ -97,16 +96,8 @@ def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write to a temp file in the same folder, then ``os.replace`` it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            frame.to_csv(handle, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The frame as CSV, written atomically (:func:`verify.atomic.write_atomic`)."""
+    write_atomic(path, frame.to_csv(index=False))
 
 
 OK_STATUSES = frozenset(s.value for s in Status if s.ok)

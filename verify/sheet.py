@@ -228,17 +228,6 @@ def _section(case: Case, e: formulas.Expectation) -> list[str]:
     return out
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def committed() -> tuple[str, str]:
     """(what docs/FORMULAS.md holds, what it should hold given docs/verification.csv)."""
     sheet, status = DOCS / "FORMULAS.md", DOCS / "verification.csv"

@@ -18,10 +18,11 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from verify.atomic import write_atomic
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,13 +45,6 @@ def line_of(keras: Any) -> str:
 def application_names(keras: Any) -> list[str]:
     apps = keras.applications
     return sorted(n for n in dir(apps) if n[:1].isupper() and callable(getattr(apps, n)))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def config_bytes(model: Any) -> bytes:
@@ -83,12 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or every
 
     def write(name: str, model: Any) -> None:
-        _atomic_write(out / f"{name}.json.gz", config_bytes(model))
+        write_atomic(out / f"{name}.json.gz", config_bytes(model))
         print(f"{line}/{name}.json.gz", file=sys.stderr)
 
     build_each(keras, names, write)
     index = {"keras": keras.__version__, "tensorflow": tf.__version__, "models": every}
-    _atomic_write(out / "index.json", (json.dumps(index, indent=1) + "\n").encode())
+    write_atomic(out / "index.json", (json.dumps(index, indent=1) + "\n").encode())
     return 0
 
 
