@@ -92,9 +92,12 @@ def expect(
     *,
     keras: str | KerasVersion = "3",
     quantize: str | None = None,
+    backend: str | None = None,
 ) -> Expectation:
     """What Keras ``keras`` will create for ``layer`` called on ``input_shape`` (batch axis included),
-    after ``layer.quantize(quantize)`` when that is given (Keras 3).
+    after ``layer.quantize(quantize)`` when that is given (Keras 3).  ``backend`` (Keras 3:
+    "tensorflow", "jax", "torch") applies the few rules that depend on it, such as
+    BatchNormalization(synchronized=True) being TensorFlow-only; counts never depend on it.
 
     Raises :class:`InvalidLayerError` where Keras would refuse the layer, and
     :class:`UnknownLayerError` for a class without a formula (or absent from that version).
@@ -107,4 +110,4 @@ def expect(
         shape = tuple(as_shape(s) for s in input_shape)
     else:
         shape = as_shape(input_shape)
-    return run(entry, Config(class_name, config, version, quantize=quantize), shape)
+    return run(entry, Config(class_name, config, version, quantize=quantize, backend=backend), shape)

@@ -19,7 +19,15 @@ _MISSING = object()
 class Config:
     """A layer config with typed accessors; every refusal names class, key and value."""
 
-    def __init__(self, class_name: str, config: Mapping[str, Any], keras: KerasVersion, *, quantize: str | None = None) -> None:
+    def __init__(
+        self,
+        class_name: str,
+        config: Mapping[str, Any],
+        keras: KerasVersion,
+        *,
+        quantize: str | None = None,
+        backend: str | None = None,
+    ) -> None:
         if not isinstance(config, Mapping):
             raise InvalidLayerError(f"{class_name}: config must be a mapping, got {config!r}")
         self.class_name = class_name
@@ -27,6 +35,9 @@ class Config:
         self.keras = keras
         #: ``layer.quantize(mode)`` applied after the build (Keras 3): None, "int8", "int4", "float8" …
         self.quantize = quantize
+        #: The Keras 3 backend ("tensorflow", "jax", "torch"), where a rule depends on it; None:
+        #: not known, and no backend-only rule is applied.
+        self.backend = backend
 
     def fail(self, message: str) -> InvalidLayerError:
         return InvalidLayerError(f"{self.class_name}: {message}")

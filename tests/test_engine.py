@@ -209,3 +209,16 @@ def test_flatten_multiplies_known_dims_and_is_none_otherwise(rest):
         for r in rest:
             size *= r
         assert e.output_shape == (None, size)
+
+
+def test_synchronized_batch_normalization_is_refused_off_tensorflow_only():
+    """Keras 3 refuses BatchNormalization(synchronized=True) on JAX and PyTorch (the jax and
+    torch sessions of the version matrix check this against Keras); the counts never depend on
+    the backend."""
+    layer = {"class_name": "BatchNormalization", "config": {"synchronized": True}}
+    plain = formulas.expect({"class_name": "BatchNormalization", "config": {}}, [None, 10, 6], keras="3.15.1")
+    for backend in (None, "tensorflow"):
+        assert formulas.expect(layer, [None, 10, 6], keras="3.15.1", backend=backend).weights == plain.weights
+    for backend in ("jax", "torch"):
+        with pytest.raises(formulas.InvalidLayerError, match=f"only supported with the TensorFlow backend, not {backend}"):
+            formulas.expect(layer, [None, 10, 6], keras="3.15.1", backend=backend)

@@ -1,6 +1,7 @@
 """Known upstream issues: the data files are well formed, and a Keras bug is told apart from a
 formula error by the eager forward pass."""
 
+import json
 import re
 
 import pytest
@@ -29,6 +30,34 @@ def test_a_known_issue_needs_layer_version_status_and_pattern_to_match():
     assert not issue.explains("Activation", "2.15.0", "mismatch", detail)
     assert not issue.explains("Activation", "3.15.1", "formula_only_invalid", detail)
     assert not issue.explains("Activation", "3.15.1", "mismatch", "output shape: formula (None, 4), Keras (None, 8)")
+
+
+def test_a_backend_known_issue_explains_results_of_that_backend_only():
+    issue = next(i for i in known_issues.load() if i.id == "keras3-torch-zeropadding2d-negative-int-crops")
+    detail = "formula refused: ZeroPadding2D: padding=-1 must not be negative"
+    assert issue.backend == ("torch",)
+    assert issue.explains("ZeroPadding2D", "3.15.1", "formula_only_invalid", detail, "torch")
+    assert not issue.explains("ZeroPadding2D", "3.15.1", "formula_only_invalid", detail, "tensorflow")
+    assert not issue.explains("ZeroPadding2D", "3.15.1", "formula_only_invalid", detail)
+    assert known_issues.explain("ZeroPadding2D", "3.15.1", "formula_only_invalid", detail, "jax") is None
+
+
+def test_a_known_issue_with_an_unknown_backend_is_refused(tmp_path):
+    entry = {
+        "id": "x",
+        "layer": "Dense",
+        "keras": ">=3",
+        "status": "mismatch",
+        "detail_pattern": "x",
+        "keras_reports": "x",
+        "truth": "x",
+        "link": "https://github.com/x",
+        "backend": ["tensorflw"],
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([entry]))
+    with pytest.raises(ValueError, match=r"bad.json\[0\]: 'backend' must be .*'tensorflw'"):
+        known_issues.load([path])
 
 
 @pytest.mark.keras

@@ -1,7 +1,8 @@
 """Known upstream Keras issues: a data file per family in ``verify/known_issues/*.json``.
 
 Each entry names the layer, the Keras versions, the status and a pattern of the detail it
-explains, what Keras reports, what is true, and the upstream link.  A result an entry explains
+explains, what Keras reports, what is true, and the upstream link; an optional ``backend`` (a
+list) limits it to the backends it was seen on.  A result an entry explains
 gets status ``known_issue``: it is reported, and it does not fail the run.
 """
 
@@ -22,6 +23,7 @@ _FIELDS = {"id", "layer", "keras", "status", "detail_pattern", "keras_reports", 
 @dataclass(frozen=True)
 class KnownIssue:
     id: str
+    #: A class name, ``*`` for any, or several class names joined by ", " (a list in the file).
     layer: str
     keras: str
     status: tuple[str, ...]
@@ -29,10 +31,13 @@ class KnownIssue:
     keras_reports: str
     truth: str
     link: str
+    #: The backends it happens on; empty: every backend.
+    backend: tuple[str, ...] = ()
 
-    def explains(self, class_name: str, version: str, status: str, detail: str) -> bool:
+    def explains(self, class_name: str, version: str, status: str, detail: str, backend: str = "") -> bool:
         return (
-            self.layer in ("*", class_name)
+            (self.layer == "*" or class_name in self.layer.split(", "))
+            and (not self.backend or backend in self.backend)
             and status in self.status
             and version_satisfies(self.keras, version)
             and re.search(self.detail_pattern, detail) is not None
@@ -46,17 +51,37 @@ def _parse(entry: object, where: str) -> KnownIssue:
     statuses = tuple(status) if isinstance(status, list) else (status,)
     issue = KnownIssue(
         id=str(entry["id"]),
-        layer=str(entry["layer"]),
+        layer=_layers(entry["layer"], where),
         keras=str(entry["keras"]),
         status=statuses,
         detail_pattern=str(entry["detail_pattern"]),
         keras_reports=str(entry["keras_reports"]),
         truth=str(entry["truth"]),
         link=str(entry["link"]),
+        backend=_backends(entry.get("backend"), where),
     )
     re.compile(issue.detail_pattern)
     version_satisfies(issue.keras, "3")  # validates the syntax
     return issue
+
+
+def _layers(value: object, where: str) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.isidentifier() for v in value):
+        return ", ".join(value)
+    if isinstance(value, str) and value:
+        return value
+    raise ValueError(f"{where}: 'layer' must be a class name, '*' or a list of class names; got {value!r}")
+
+
+_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
+
+
+def _backends(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value or not all(v in _BACKENDS for v in value):
+        raise ValueError(f"{where}: 'backend' must be a non-empty list of {', '.join(_BACKENDS)}; got {value!r}")
+    return tuple(value)
 
 
 def load(paths: list[Path] | None = None) -> tuple[KnownIssue, ...]:
@@ -82,9 +107,9 @@ def shipped() -> tuple[KnownIssue, ...]:
     return load()
 
 
-def explain(class_name: str, version: str, status: str, detail: str) -> KnownIssue | None:
-    """The known issue that explains this result, if any."""
+def explain(class_name: str, version: str, status: str, detail: str, backend: str = "") -> KnownIssue | None:
+    """The known issue that explains this result (on ``backend``), if any."""
     for issue in shipped():
-        if issue.explains(class_name, version, status, detail):
+        if issue.explains(class_name, version, status, detail, backend):
             return issue
     return None

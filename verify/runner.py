@@ -22,7 +22,7 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
     formula_error: str | None = None
     no_formula = False
     try:
-        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize)
+        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize, backend=backend)
     except formulas.UnknownLayerError as exc:
         # A class this Keras version does not have is a refusal the engine predicts, not a gap.
         formula_error, no_formula = str(exc), not exc.absent_from_version
@@ -43,13 +43,13 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
     if expected is not None and observed.eager_input_shape is not None:
         try:
             expected_eager = formulas.expect(
-                case.layer, observed.eager_input_shape, keras=version, quantize=case.quantize
+                case.layer, observed.eager_input_shape, keras=version, quantize=case.quantize, backend=backend
             ).output_shape
         except (formulas.InvalidLayerError, formulas.UnknownLayerError):
             expected_eager = None
     status, detail = compare(case, expected, formula_error, observed, no_formula=no_formula, expected_eager=expected_eager)
     if not status.ok:
-        issue = known_issues.explain(case.class_name, version, str(status), detail)
+        issue = known_issues.explain(case.class_name, version, str(status), detail, backend)
         if issue is not None:
             status, detail = Status.KNOWN_ISSUE, f"known issue {issue.id} ({issue.link}): {detail}"
     return Result(case, status, detail, version, backend, expected, observed)
@@ -76,7 +76,7 @@ def too_large(case: Case, version: str, backend: str, max_params: int) -> Result
     """A ``skipped`` result, formula included, for a case whose expected parameter count is over
     the budget: it is never built.  None when it fits (or the engine cannot tell)."""
     try:
-        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize)
+        expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize, backend=backend)
     except (formulas.InvalidLayerError, formulas.UnknownLayerError, ValueError):
         return None
     detail = over_budget(expected.total, max_params)

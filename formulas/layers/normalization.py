@@ -66,6 +66,8 @@ def batch_normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivat
     scale = cfg.boolean("scale", True)
     renorm = cfg.boolean("renorm", False)
     synchronized = cfg.boolean("synchronized", False)
+    if synchronized and keras3 and cfg.backend not in (None, "tensorflow"):
+        raise cfg.fail(f"synchronized=True is only supported with the TensorFlow backend, not {cfg.backend}")
     renorm_keys = [key for key in ("renorm", "renorm_clipping", "renorm_momentum") if key in cfg.raw]
     if renorm_keys and not has(cfg, "batchnorm-renorm"):
         raise cfg.fail(
