@@ -109,3 +109,38 @@ def test_layer_normalization_axis_order_changed() -> None:
     old = formulas.expect(layer, (None, 4, 6), keras="3.8.0").weights[0].shape
     new = formulas.expect(layer, (None, 4, 6), keras="3.15.1").weights[0].shape
     assert (old, new) == ((6, 4), (4, 6))
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "added"),
+    [
+        ({"class_name": "Activation", "config": {"activation": "glu"}}, [None, 4, 8], "after 3.6.0, by 3.7.0"),
+        (
+            {"class_name": "Embedding", "config": {"input_dim": 9, "output_dim": 3, "input_length": 5}},
+            [None, 5],
+            "after 3.1.1, by 3.2.0",
+        ),
+        ({"class_name": "RandomFlip", "config": {"data_format": "channels_first"}}, [None, 3, 8, 8], "after 3.5.0, by 3.6.0"),
+        (
+            {"class_name": "Resizing", "config": {"height": 5, "width": 7, "pad_to_aspect_ratio": True}},
+            [None, 8, 8, 2],
+            "after 3.2.1, by 3.3.3",
+        ),
+        (
+            {"class_name": "ZeroPadding1D", "config": {"padding": 2, "data_format": "channels_first"}},
+            [None, 8, 2],
+            "after 3.4.1, by 3.5.0",
+        ),
+        (
+            {"class_name": "MultiHeadAttention", "config": {"num_heads": 2, "key_dim": 3}},
+            [[None, 5, 8], [None, 5, 6]],
+            "after 3.6.0, by 3.7.0",
+        ),
+    ],
+)
+def test_options_keras_3_0_lacks_are_refused_there_and_taken_later(layer, shape, added) -> None:
+    """The 3.0.x facts of versions.json (each checked on the Keras wheels 3.0.5 to 3.7.0 and by
+    the keras-3.0 session of the version matrix) reach the engine's answers."""
+    with pytest.raises(formulas.InvalidLayerError, match=f"Keras 3.0.5 has no .*\\(added {added}\\)"):
+        formulas.expect(layer, shape, keras="3.0.5")
+    formulas.expect(layer, shape, keras="3.15.1")

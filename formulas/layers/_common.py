@@ -19,6 +19,13 @@ def has(cfg: Config, name: str) -> bool:
     return known
 
 
+def needs(cfg: Config, name: str, what: str) -> None:
+    """Refuse ``what`` (an argument or value of the config) where ``cfg.keras`` lacks the feature
+    ``name`` of ``formulas/versions.json``; the message says which releases have it."""
+    if not has(cfg, name):
+        raise cfg.fail(f"Keras {cfg.keras} has no {what} ({describe_feature(name, cfg.keras)})")
+
+
 def single(cfg: Config, x: Shape | tuple[Shape, ...]) -> Shape:
     """The one input of a single-input layer."""
     if x and isinstance(x[0], tuple):

@@ -16,7 +16,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._version import describe_feature
-from ._common import has
+from ._common import has, needs
 from .core import _embedding_dims, _embedding_weights
 from .einsum import INT4_BLOCK, analyze, check_quantize_mode, lora_rank
 
@@ -175,6 +175,8 @@ def multi_head_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
         d.arg("output_shape", out_dims)
     if cfg.keras.is_keras3 and tuple(v[1:-1]) != tuple(k[1:-1]):
         raise cfg.fail(f"value {v} and key {k} must agree on every axis but the last")
+    if None not in (q[-1], v[-1]) and q[-1] != v[-1]:
+        needs(cfg, "mha-query-value-dims-differ", f"query and value of different last dimensions ({q[-1]} and {v[-1]})")
     if not cfg.keras.is_keras3:
         if len(q) < 3:
             raise cfg.fail(f"query {q} needs rank >= 3 (batch, ..., features)")

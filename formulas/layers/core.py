@@ -11,7 +11,7 @@ from .._derivation import Derivation, product
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import as_shape
-from ._common import has, rank, rate_in_unit_interval, single
+from ._common import has, needs, rank, rate_in_unit_interval, single
 from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, lora_rank
 
 _ACTIVATIONS_K3 = frozenset(
@@ -159,6 +159,8 @@ def _activation_name(cfg: Config, value: object) -> str:
     known = _ACTIVATIONS_K3 if cfg.keras.is_keras3 else _ACTIVATIONS_K2
     if value not in known:
         raise cfg.fail(f"activation={value!r} is not a Keras {cfg.keras.major} activation")
+    if value == "glu":
+        needs(cfg, "activation-glu", "activation 'glu'")
     return value
 
 
@@ -302,6 +304,8 @@ def embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     embeddings as int8 after the LoRA weights, plus embeddings_scale (V,); ``"int4"`` packs them as
     (V, ⌈D/2⌉) with scale and zero point (V, ⌈D/128⌉) and g_idx (D,); float8 is refused."""
     x = single(cfg, x)
+    if cfg.keras.is_keras3 and "input_length" in cfg.raw:
+        needs(cfg, "embedding-input-length", "Embedding argument 'input_length'")
     vocab, dim = _embedding_dims(cfg)
     d.arg("input_dim", vocab)
     d.arg("output_dim", dim)

@@ -23,7 +23,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import conv_length
-from ._common import has, single
+from ._common import has, needs, single
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -61,9 +61,15 @@ def image_rank(cfg: Config, x: Shape) -> None:
         raise cfg.fail(f"expected an image of rank 3 or a batch of rank 4, got rank {len(x)}: {x}")
 
 
+#: Image layers whose ``data_format`` argument came later in Keras 3 (versions.json).
+_LATE_DATA_FORMAT = frozenset({"RandomBrightness", "RandomContrast", "RandomFlip"})
+
+
 def image_data_format(cfg: Config) -> str:
     """``data_format`` is a Keras 3 argument of the image layers; Keras 2 refuses the keyword."""
     if cfg.keras.is_keras3:
+        if cfg.class_name in _LATE_DATA_FORMAT and "data_format" in cfg.raw:
+            needs(cfg, "augmentation-data-format", f"{cfg.class_name} argument 'data_format'")
         return cfg.data_format()
     if "data_format" in cfg.raw:
         raise cfg.fail("Keras 2 has no argument 'data_format' for this layer")
@@ -236,6 +242,8 @@ def resizing(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> Non
     Source: ``image_preprocessing/resizing.py``; Keras 2 ``image_preprocessing.py``."""
     x = single(cfg, x_in)
     keras2_refuses(cfg, "pad_to_aspect_ratio", "fill_mode", "fill_value", "antialias")
+    if cfg.keras.is_keras3 and "pad_to_aspect_ratio" in cfg.raw:
+        needs(cfg, "resizing-pad-to-aspect-ratio", "Resizing argument 'pad_to_aspect_ratio'")
     data_format = image_data_format(cfg)
     height, width = _target(cfg, d)
     options = _INTERP_K3 if cfg.keras.is_keras3 else _INTERP_K2

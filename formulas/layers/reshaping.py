@@ -17,7 +17,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import SPATIAL_SYMBOLS, spatial_axes
-from ._common import has, single
+from ._common import has, needs, single
 from ._common import rank as check_rank
 
 _ORDINAL = ("1st", "2nd", "3rd")
@@ -111,6 +111,8 @@ def zero_padding(rank: int):  # type: ignore[no-untyped-def]
         if rank == 1:
             if not cfg.keras.is_keras3 and "data_format" in cfg.raw:
                 raise cfg.fail(f"Keras {cfg.keras} ZeroPadding1D has no data_format argument")
+            if "data_format" in cfg.raw:
+                needs(cfg, "zeropadding1d-data-format", "ZeroPadding1D argument 'data_format'")
             pads: tuple[tuple[int, int], ...] = (_pair(cfg, "padding", cfg.get("padding", 1), "padding"),)
         else:
             # A single negative int passes both constructors, but tf.pad refuses it (Keras 2 while
