@@ -76,6 +76,36 @@ def test_backends_that_disagree_are_a_finding(tmp_path: Path) -> None:
     assert d.between_backends and d.explanation.startswith("FINDING")
 
 
+def test_a_layer_that_builds_on_every_backend_but_fails_to_run_on_one_is_a_finding(tmp_path: Path) -> None:
+    ran = built("a") | {"eager_input_shape": "(2, 784)", "eager_output_shape": "(2, 10)"}
+    failed = built("a") | {"eager_input_shape": "(2, 784)"}
+    run_folder(tmp_path / "tf", "3.15.1", "tensorflow", [ran])
+    run_folder(tmp_path / "jax", "3.15.1", "jax", [failed])
+    run_folder(tmp_path / "k38", "3.8.0", "tensorflow", [failed])  # across versions eager alone is no difference
+    runs = discover(tmp_path)
+    [d] = differences(runs)
+    assert d.between_backends and "unexplained" in d.explanation
+    assert d.cells == (
+        "7,850 + 0 → (None, 10); eager failed",
+        "7,850 + 0 → (None, 10); eager failed",
+        "7,850 + 0 → (None, 10); eager (2, 10)",
+    )
+    run_folder(tmp_path / "other", "3.15.1", "torch", [built("b") | {"eager_input_shape": "(2, 784)"}])
+    run_folder(tmp_path / "other-tf", "3.8.0", "jax", [built("b")])
+    assert [d.case_id for d in differences(discover(tmp_path))] == ["a"]
+
+
+def test_a_backend_rule_the_engine_knows_explains_a_backend_refusal(tmp_path: Path) -> None:
+    run_folder(tmp_path / "tf", "3.15.1", "tensorflow", [built("a")])
+    run_folder(tmp_path / "jax", "3.15.1", "jax", [refused("a")])
+    [d] = differences(discover(tmp_path))
+    assert d.between_backends
+    assert (
+        d.explanation
+        == "FINDING: backends of one Keras version disagree; predicted: the engine's formulas for these backends differ in the same way"
+    )
+
+
 def test_skipped_cases_are_not_differences(tmp_path: Path) -> None:
     run_folder(tmp_path / "k2", "2.15.0", "tensorflow", [{"case_id": "a", "layer": "Dense", "status": "skipped"}])
     run_folder(tmp_path / "k3", "3.15.1", "tensorflow", [built("a")])

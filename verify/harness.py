@@ -255,6 +255,12 @@ class KerasEnv:
         eager_input = tuple(concrete) if multi else concrete[0]
         try:
             arrays = [self._sample(s, d) for s, d in zip(concrete, dtypes)]
+            if self.backend == "tensorflow" and "string" in dtypes and len(arrays) > 1:
+                # Keras on TensorFlow refuses a nested argument mixing tensors and numpy arrays
+                # ("you cannot mix tensors and non-tensors"): give every input as a tensor.
+                import tensorflow as tf
+
+                arrays = [a if tf.is_tensor(a) else tf.constant(a) for a in arrays]
             eager_output = _output_shape(self._call(layer, class_name, arrays, multi))
         except Exception as exc:  # noqa: BLE001 - recorded next to the symbolic result
             return replace(observation, eager_input_shape=eager_input, eager_error=_error_text(exc))

@@ -10,7 +10,9 @@ so shards of one session come together.  Two files are written:
   built, the counts, the weights, the output shape) differs between runs, each with the known
   explanation where there is one: a recorded version difference (``verify/versions/*.json``), a
   known upstream issue, or the engine's own version rules, which predicted it.  A difference
-  between backends of one Keras version is a finding: backends must agree on every count.
+  between backends of one Keras version is a finding: backends must agree on every count, and
+  on whether the layer runs at all (between backends the eager forward pass is compared too: a
+  layer that builds everywhere but fails to run on one backend is a finding).
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ class VersionDifference:
     keras: tuple[str, ...]
     what: str
     link: str
+    #: Only runs on these backends are on its side (empty: every backend).
+    backend: tuple[str, ...] = ()
+
+    def covers(self, keras: str, backend: str = "") -> bool:
+        """Whether a run on Keras ``keras`` and ``backend`` is on this difference's side."""
+        return any(version_satisfies(spec, keras) for spec in self.keras) and (not self.backend or backend in self.backend)
 
     def explains(self, case_id: str, layer: str, versions: Sequence[str]) -> bool:
         return (
@@ -81,7 +89,12 @@ def load_differences(paths: list[Path] | None = None) -> tuple[VersionDifference
                 raise ValueError(f"{path}: differences[{i}] needs the keys {sorted(_DIFF_FIELDS)}")
             keras = e["keras"] if isinstance(e["keras"], list) else [e["keras"]]
             re.compile(e["case_pattern"])
-            out.append(VersionDifference(e["id"], e["layer"], e["case_pattern"], tuple(keras), e["what"], e["link"]))
+            backend = e.get("backend", [])
+            if not isinstance(backend, list) or not all(isinstance(b, str) for b in backend):
+                raise ValueError(f"{path}: differences[{i}]: 'backend' must be a list of backend names, got {backend!r}")
+            out.append(
+                VersionDifference(e["id"], e["layer"], e["case_pattern"], tuple(keras), e["what"], e["link"], tuple(backend))
+            )
     return tuple(out)
 
 
@@ -133,14 +146,22 @@ def observed(row: Mapping[str, str]) -> tuple[str, ...] | None:
     )
 
 
+def eager(row: Mapping[str, str]) -> str:
+    """What the eager forward pass did: its output shape, ``failed``, or "" when there was none."""
+    if row.get("eager_output_shape"):
+        return row["eager_output_shape"]
+    return "failed" if row.get("eager_input_shape") else ""
+
+
 def expected(row: Mapping[str, str]) -> tuple[str, ...]:
     if not row.get("expected_trainable") and not row.get("expected_output_shape"):
         return ("refused",)
     return (row.get("expected_trainable", ""), row.get("expected_non_trainable", ""), row.get("expected_output_shape", ""))
 
 
-def short(row: Mapping[str, str] | None) -> str:
-    """One cell: ``7,850 + 0 → (None, 10)``, ``refused``, or the status when nothing was observed."""
+def short(row: Mapping[str, str] | None, *, with_eager: bool = False) -> str:
+    """One cell: ``7,850 + 0 → (None, 10)``, ``refused``, or the status when nothing was observed;
+    ``with_eager`` adds what the eager pass did (``; eager (2, 10)``, ``; eager failed``)."""
     if row is None:
         return "—"
     seen = observed(row)
@@ -150,7 +171,8 @@ def short(row: Mapping[str, str] | None) -> str:
         return "refused"
     t, nt, shape = seen[0], seen[1], seen[2]
     counts = f"{int(t):,} + {int(nt):,}" if t and nt else "?"
-    return f"{counts} → {shape}"
+    ran = eager(row) if with_eager else ""
+    return f"{counts} → {shape}" + (f"; eager {ran}" if ran else "")
 
 
 @dataclass(frozen=True)
@@ -163,12 +185,16 @@ class Difference:
 
 
 def _known_issue(rows: Sequence[Mapping[str, str] | None]) -> str:
+    """Every known upstream issue the rows were explained by (each once, in run order)."""
+    found: list[str] = []
     for row in rows:
         if row is not None and row["status"] == "known_issue":
             match = re.match(r"known issue (\S+) \((\S+)\)", row.get("detail", ""))
             if match:
-                return f"known upstream issue {match.group(1)} ({match.group(2)})"
-    return ""
+                note = f"known upstream issue {match.group(1)} ({match.group(2)})"
+                if note not in found:
+                    found.append(note)
+    return "; ".join(found)
 
 
 def differences(runs: Sequence[Run]) -> list[Difference]:
@@ -184,17 +210,17 @@ def differences(runs: Sequence[Run]) -> list[Difference]:
         rows = [run.rows.get(case_id) for run in runs]
         layer = next(r["layer"] for r in rows if r is not None)
         present = [(run, row) for run, row in zip(runs, rows) if row is not None and observed(row) is not None]
-        if len({observed(row) for _, row in present}) <= 1:
-            continue
-        by_version: dict[str, set[tuple[str, ...] | None]] = {}
+        by_version: dict[str, set[tuple[tuple[str, ...] | None, str]]] = {}
         for run, row in present:
-            by_version.setdefault(run.keras, set()).add(observed(row))
+            by_version.setdefault(run.keras, set()).add((observed(row), eager(row)))
         between_backends = any(len(v) > 1 for v in by_version.values())
+        if len({observed(row) for _, row in present}) <= 1 and not between_backends:
+            continue
         out.append(
             Difference(
                 case_id,
                 layer,
-                tuple(short(r) for r in rows),
+                tuple(short(r, with_eager=between_backends) for r in rows),
                 between_backends,
                 _explain(case_id, layer, present, between_backends),
             )
@@ -202,28 +228,74 @@ def differences(runs: Sequence[Run]) -> list[Difference]:
     return out
 
 
-def _explain(case_id: str, layer: str, present: Sequence[tuple[Run, Mapping[str, str]]], between_backends: bool) -> str:
-    notes = []
+Rows = Sequence[tuple[Run, Mapping[str, str]]]
+
+
+def _explain(case_id: str, layer: str, present: Rows, between_backends: bool) -> str:
+    """The explanation of a difference, in two parts explained separately: between the backends
+    of the versions whose backends disagree (a finding), and between versions (one run per
+    version, the TensorFlow one where there are several)."""
+    notes: list[str] = []
+    open_parts: list[str] = []
+    partial: list[str] = []
+
+    def part(rows: Rows, backends: bool, label: str) -> None:
+        why = _why(case_id, layer, rows, backends)
+        if why:
+            notes.extend(n for n in why if n not in notes)
+            return
+        open_parts.append(label)
+        hint = _recorded(case_id, layer, rows, partial=True, between_backends=backends)
+        if hint and hint not in partial:
+            partial.append(hint)
+
     if between_backends:
         notes.append("FINDING: backends of one Keras version disagree")
-    recorded = _recorded(case_id, layer, present)
-    issue = _known_issue([row for _, row in present])
-    predicted = len({expected(row) for _, row in present}) > 1 and all(
-        row["status"] in ("match", "both_invalid") for _, row in present
-    )
-    if recorded is not None:
-        notes.append(recorded)
-    if issue:
-        notes.append(issue)
-    if predicted and not between_backends:
-        notes.append("predicted: the engine's formulas for these versions differ in the same way")
-    if recorded is None and not issue and not predicted:
-        partial = _recorded(case_id, layer, present, partial=True)
-        notes.append(f"unexplained (in part: {partial})" if partial else "unexplained")
+        split = {keras for keras, rows in _by_version(present).items() if len({(observed(r), eager(r)) for _, r in rows}) > 1}
+        part([(run, row) for run, row in present if run.keras in split], True, "between backends")
+    versions = [min(rows, key=lambda pair: pair[0].backend != "tensorflow") for rows in _by_version(present).values()]
+    if len({observed(row) for _, row in versions}) > 1:
+        part(versions, False, "between versions")
+    if open_parts:
+        where = " and ".join(open_parts) if between_backends else ""
+        text = "unexplained" + (f" {where}" if where else "")
+        notes.append(f"{text} (in part: {'; '.join(partial)})" if partial else text)
     return "; ".join(notes)
 
 
-def _recorded(case_id: str, layer: str, present: Sequence[tuple[Run, Mapping[str, str]]], *, partial: bool = False) -> str | None:
+def _by_version(present: Rows) -> dict[str, list[tuple[Run, Mapping[str, str]]]]:
+    out: dict[str, list[tuple[Run, Mapping[str, str]]]] = {}
+    for run, row in present:
+        out.setdefault(run.keras, []).append((run, row))
+    return out
+
+
+def _why(case_id: str, layer: str, rows: Rows, backends: bool) -> list[str]:
+    """What explains the difference among ``rows``: a recorded difference that splits them the
+    way Keras did, the known upstream issues they were explained by, or the engine's own rules
+    (which expected different results too)."""
+    notes = []
+    recorded = _recorded(case_id, layer, rows, between_backends=backends)
+    if recorded is not None:
+        notes.append(recorded)
+    issue = _known_issue([row for _, row in rows])
+    if issue:
+        notes.append(issue)
+    if all(row["status"] in ("match", "both_invalid") for _, row in rows) and len({expected(row) for _, row in rows}) > 1:
+        notes.append(
+            f"predicted: the engine's formulas for these {'backends' if backends else 'versions'} differ in the same way"
+        )
+    return notes
+
+
+def _recorded(
+    case_id: str,
+    layer: str,
+    present: Rows,
+    *,
+    partial: bool = False,
+    between_backends: bool = False,
+) -> str | None:
     """The recorded differences that together account for this one: every entry that fits the
     case and splits the runs (its versions hold for some runs, not all), such that runs on the
     same side of every such entry saw the same thing.  An entry that fits but leaves runs on one
@@ -233,15 +305,15 @@ def _recorded(case_id: str, layer: str, present: Sequence[tuple[Run, Mapping[str
     for diff in shipped_differences():
         if not diff.explains(case_id, layer, versions):
             continue
-        sides = {any(version_satisfies(spec, v) for spec in diff.keras) for v in versions}
+        sides = {diff.covers(run.keras, run.backend) for run, _ in present}
         if len(sides) == 2:
             entries.append(diff)
     if not entries:
         return None
     seen: dict[tuple[bool, ...], set[tuple[str, ...] | None]] = {}
     for run, row in present:
-        side = tuple(any(version_satisfies(spec, run.keras) for spec in d.keras) for d in entries)
-        seen.setdefault(side, set()).add(observed(row))
+        side = tuple(d.covers(run.keras, run.backend) for d in entries)
+        seen.setdefault(side, set()).add((observed(row), eager(row)) if between_backends else (observed(row), ""))
     if not partial and any(len(obs) > 1 for obs in seen.values()):
         return None
     return "; ".join(f"{d.what} ({d.link})" for d in entries)
@@ -287,7 +359,10 @@ def render_markdown(runs: Sequence[Run], diffs: Sequence[Difference]) -> str:
     lines += ["", f"## Cases whose observed result differs between runs ({len(diffs)})", ""]
     if findings:
         lines += [f"**{len(findings)} difference(s) between backends of one Keras version: findings.**", ""]
-    lines.append("Each cell: trainable + non-trainable parameters → output shape, or `refused`; `—` not in that run.")
+    lines.append(
+        "Each cell: trainable + non-trainable parameters → output shape, or `refused`; `—` not in that run. "
+        "Where backends disagree, the cell adds what the eager forward pass did (its output shape, or `failed`)."
+    )
     lines.append("")
     lines.append("| case | layer | " + " | ".join(run.label for run in runs) + " | explanation |")
     lines.append("|---|---|" + "---|" * len(runs) + "---|")
