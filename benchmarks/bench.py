@@ -1,7 +1,8 @@
 """paramproof's benchmarks: every figure is a ratio measured in the same run.
 
 1. overhead:   `paramproof run -j 1` on the catalog against bare_keras.py (whole processes; CPU and wall)
-2. scaling:    throughput of `-j 2` against `-j 1`
+2. scaling:    `-j 2` against `-j 1` (whole runs, and throughput once started), beside the machine's
+               own ceiling: two bare scripts side by side, each on half of the catalog
 3. memory:     a worker's peak RSS after 1,000 and after 10,000 cases
 4. engine:     formulas.expect on every catalog case against the Keras builds
 
