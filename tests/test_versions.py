@@ -115,6 +115,7 @@ def test_layer_normalization_axis_order_changed() -> None:
     ("layer", "shape", "added"),
     [
         ({"class_name": "Activation", "config": {"activation": "glu"}}, [None, 4, 8], "after 3.6.0, by 3.7.0"),
+        ({"class_name": "Dense", "config": {"units": 4, "activation": "glu"}}, [None, 8], "after 3.6.0, by 3.7.0"),
         (
             {"class_name": "Embedding", "config": {"input_dim": 9, "output_dim": 3, "input_length": 5}},
             [None, 5],

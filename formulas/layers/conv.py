@@ -18,7 +18,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length
-from ._common import has, single
+from ._common import has, output_activation, single
 
 
 def check_output_lengths(cfg: Config, x: Shape, lengths: list[Dim], *, zero_rule: str) -> None:
@@ -167,6 +167,7 @@ def conv(rank: int):  # type: ignore[no-untyped-def]
             d.output((*batch, *out_spatial, filters), f"(batch, {spatial_sym}, F)")
         else:
             d.output((*batch, filters, *out_spatial), f"(batch, F, {spatial_sym})")
+        output_activation(cfg, d)
 
     formula.__doc__ = __doc__
     return formula

@@ -26,7 +26,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import KERNEL_SYMBOLS, SPATIAL_SYMBOLS, conv_length, with_spatial
-from ._common import has, single
+from ._common import has, output_activation, single
 from .conv import check_output_lengths, read_window, window_notes
 
 
@@ -151,6 +151,7 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
         spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, filters)
         d.output(shape, f"(batch, {spatial_sym}, F)" if data_format == "channels_last" else f"(batch, F, {spatial_sym})")
+        output_activation(cfg, d)
 
     formula.__doc__ = __doc__
     return formula
@@ -195,6 +196,7 @@ def depthwise(rank: int):  # type: ignore[no-untyped-def]
         spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, channels * dm)
         d.output(shape, f"(batch, {spatial_sym}, C·dm)" if data_format == "channels_last" else f"(batch, C·dm, {spatial_sym})")
+        output_activation(cfg, d)
 
     formula.__doc__ = __doc__
     return formula
@@ -233,6 +235,7 @@ def separable(rank: int):  # type: ignore[no-untyped-def]
         spatial_sym = ", ".join(f"{s}'" for s in SPATIAL_SYMBOLS[rank - 1].split())
         shape = with_spatial(x, data_format, out, filters)
         d.output(shape, f"(batch, {spatial_sym}, F)" if data_format == "channels_last" else f"(batch, F, {spatial_sym})")
+        output_activation(cfg, d)
 
     formula.__doc__ = __doc__
     return formula
@@ -322,6 +325,7 @@ def locally_connected(rank: int):  # type: ignore[no-untyped-def]
             else:
                 d.note(f"{sym}' = ceil({sym}/s) = ceil({L}/{s}) = {o}")
         d.output(with_spatial(x, data_format, out, filters), "(batch, output positions, F)")
+        output_activation(cfg, d)
 
     formula.__doc__ = __doc__
     return formula

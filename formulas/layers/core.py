@@ -11,19 +11,8 @@ from .._derivation import Derivation, product
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import as_shape
-from ._common import has, needs, rank, rate_in_unit_interval, single
+from ._common import activation_name, has, needs, output_activation, rank, rate_in_unit_interval, single
 from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, lora_rank
-
-_ACTIVATIONS_K3 = frozenset(
-    "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
-    "leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink "
-    "softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh "
-    "tanh_shrink threshold".split()
-)
-_ACTIVATIONS_K2 = frozenset(
-    "elu exponential gelu hard_sigmoid leaky_relu linear log_softmax mish relu relu6 selu "
-    "sigmoid silu softmax softplus softsign swish tanh".split()
-)
 
 
 @register("InputLayer", family="core")
@@ -86,6 +75,7 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
         else:
             int4_grouped(d, "kernel", last, units)
         d.output((*x[:-1], units), "(*input[:-1], u)")
+        output_activation(cfg, d)
         return
     d.weight("kernel", kernel, trainable=lora is None)
     if use_bias:
@@ -106,6 +96,7 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
         d.arg("use_bias", False)
         d.total("d × u", u=units, d=last)
     d.output((*x[:-1], units), "(*input[:-1], u)")
+    output_activation(cfg, d)
 
 
 @register("Flatten", family="reshaping")
@@ -148,27 +139,11 @@ def reshape(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     d.output((x[0], *out), "(batch, *target_shape)")
 
 
-def _activation_name(cfg: Config, value: object) -> str:
-    if value is None:
-        return "linear"
-    if isinstance(value, dict):  # a serialized activation function: {"class_name": "function", "config": "relu", ...}
-        inner = value.get("config")
-        value = inner if isinstance(inner, str) else value.get("class_name")
-    if not isinstance(value, str):
-        raise cfg.fail(f"activation={value!r} is not an activation name")
-    known = _ACTIVATIONS_K3 if cfg.keras.is_keras3 else _ACTIVATIONS_K2
-    if value not in known:
-        raise cfg.fail(f"activation={value!r} is not a Keras {cfg.keras.major} activation")
-    if value == "glu":
-        needs(cfg, "activation-glu", "activation 'glu'")
-    return value
-
-
 @register("Activation", family="activation")
 def activation(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """No weights; the shape is kept (``glu`` halves the last axis)."""
     x = single(cfg, x)
-    name = _activation_name(cfg, cfg.get("activation"))
+    name = activation_name(cfg, cfg.get("activation"))
     d.arg("activation", name)
     if name == "glu":
         last = x[-1]

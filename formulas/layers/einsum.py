@@ -17,7 +17,7 @@ from .._derivation import Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._version import describe_feature
-from ._common import has, single
+from ._common import has, output_activation, single
 
 #: ``layer.quantize(mode)`` modes that need calibration data or a config object: out of scope.
 CALIBRATED_MODES = ("gptq", "awq")
@@ -321,6 +321,7 @@ def einsum_dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> No
             float8_weights(d)
     output = e.true_output if e.true_output is not None else e.keras_output
     d.output(output, "einsum output")
+    output_activation(cfg, d)
 
 
 def _lora(d: Derivation, rank_: int | None, kernel: list[int]) -> None:
