@@ -157,7 +157,11 @@ def nested(cfg: Config, layer: Mapping[str, Any], input_shape: Shape | tuple[Sha
     class_name = layer["class_name"]
     config = layer.get("config") or {}
     try:
-        return run(lookup(class_name, cfg.keras), Config(class_name, config, cfg.keras, quantize=cfg.quantize), input_shape)
+        return run(
+            lookup(class_name, cfg.keras),
+            Config(class_name, config, cfg.keras, quantize=cfg.quantize, backend=cfg.backend),
+            input_shape,
+        )
     except InvalidLayerError as exc:
         raise cfg.fail(f"inner layer: {exc}") from None
 

@@ -222,3 +222,15 @@ def test_synchronized_batch_normalization_is_refused_off_tensorflow_only():
     for backend in ("jax", "torch"):
         with pytest.raises(formulas.InvalidLayerError, match=f"only supported with the TensorFlow backend, not {backend}"):
             formulas.expect(layer, [None, 10, 6], keras="3.15.1", backend=backend)
+
+
+def test_a_wrapped_layer_is_told_the_backend_too():
+    layer = {
+        "class_name": "TimeDistributed",
+        "config": {"layer": {"class_name": "BatchNormalization", "config": {"synchronized": True}}},
+    }
+    plain = {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "BatchNormalization", "config": {}}}}
+    on_tf = formulas.expect(layer, [None, 3, 10, 6], keras="3.15.1", backend="tensorflow")
+    assert on_tf.weights == formulas.expect(plain, [None, 3, 10, 6], keras="3.15.1", backend="jax").weights
+    with pytest.raises(formulas.InvalidLayerError, match="inner layer: .*not jax"):
+        formulas.expect(layer, [None, 3, 10, 6], keras="3.15.1", backend="jax")
