@@ -245,14 +245,7 @@ class ClaimTask:
                     return Sample(self.index, case, Outcome.EXCLUDED, values, f"--where cannot be evaluated: {exc}")
                 if not keep:
                     return Sample(self.index, case, Outcome.EXCLUDED, values, "--where is false")
-            observed = env.observe(
-                case.class_name,
-                case.config,
-                case.input_shape,
-                input_dtype=case.input_dtype if case.input_dtype != "float32" else None,
-                quantize=case.quantize,
-                eager=False,
-            )
+            observed = env.observe_case(case, eager=False)
             if observed.refused:
                 return Sample(self.index, case, Outcome.REFUSED, values, observed.error or "")
             values.update(

@@ -22,6 +22,8 @@ from typing import Any
 
 from formulas import OutputShape, Shape, Weight, WeightCounts
 
+from .cases import Case
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 #: Layers whose symbolic input defaults to an integer tensor (a case's ``input_dtype`` overrides).
@@ -202,6 +204,18 @@ class KerasEnv:
 
     def symbolic_input(self, shape: Sequence[int | None], dtype: str) -> Any:
         return self.keras.Input(batch_shape=tuple(shape), dtype=dtype)
+
+    def observe_case(self, case: Case, *, eager: bool = True) -> Observation:
+        """:meth:`observe` for a catalog case: its class, config, input shape, input dtype and
+        quantization."""
+        return self.observe(
+            case.class_name,
+            case.config,
+            case.input_shape,
+            input_dtype=None if case.input_dtype == "float32" else case.input_dtype,
+            quantize=case.quantize,
+            eager=eager,
+        )
 
     def observe(
         self,

@@ -23,8 +23,8 @@ _FIELDS = {"id", "layer", "keras", "status", "detail_pattern", "keras_reports", 
 @dataclass(frozen=True)
 class KnownIssue:
     id: str
-    #: A class name, ``*`` for any, or several class names joined by ", " (a list in the file).
-    layer: str
+    #: The classes it concerns (``("*",)``: any); the file gives one name or a list.
+    layers: tuple[str, ...]
     keras: str
     status: tuple[str, ...]
     detail_pattern: str
@@ -36,7 +36,7 @@ class KnownIssue:
 
     def explains(self, class_name: str, version: str, status: str, detail: str, backend: str = "") -> bool:
         return (
-            (self.layer == "*" or class_name in self.layer.split(", "))
+            ("*" in self.layers or class_name in self.layers)
             and (not self.backend or backend in self.backend)
             and status in self.status
             and version_satisfies(self.keras, version)
@@ -51,7 +51,7 @@ def _parse(entry: object, where: str) -> KnownIssue:
     statuses = tuple(status) if isinstance(status, list) else (status,)
     issue = KnownIssue(
         id=str(entry["id"]),
-        layer=_layers(entry["layer"], where),
+        layers=_layers(entry["layer"], where),
         keras=str(entry["keras"]),
         status=statuses,
         detail_pattern=str(entry["detail_pattern"]),
@@ -65,11 +65,11 @@ def _parse(entry: object, where: str) -> KnownIssue:
     return issue
 
 
-def _layers(value: object, where: str) -> str:
+def _layers(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, list) and value and all(isinstance(v, str) and v.isidentifier() for v in value):
-        return ", ".join(value)
+        return tuple(value)
     if isinstance(value, str) and value:
-        return value
+        return (value,)
     raise ValueError(f"{where}: 'layer' must be a class name, '*' or a list of class names; got {value!r}")
 
 

@@ -60,14 +60,17 @@ class VersionDifference:
     backend: tuple[str, ...] = ()
 
     def covers(self, keras: str, backend: str = "") -> bool:
-        """Whether a run on Keras ``keras`` and ``backend`` is on this difference's side."""
-        return any(version_satisfies(spec, keras) for spec in self.keras) and (not self.backend or backend in self.backend)
+        """Whether a run on Keras ``keras`` and ``backend`` is on this difference's side (no
+        backend given: whether the version alone is)."""
+        on_version = any(version_satisfies(spec, keras) for spec in self.keras)
+        return on_version and (not backend or not self.backend or backend in self.backend)
 
     def explains(self, case_id: str, layer: str, versions: Sequence[str]) -> bool:
+        """Whether it concerns this case and one of ``versions`` (backends are sided later)."""
         return (
             self.layer in ("*", layer)
             and re.search(self.case_pattern, case_id) is not None
-            and any(version_satisfies(spec, v) for spec in self.keras for v in versions)
+            and any(self.covers(v) for v in versions)
         )
 
 
@@ -210,19 +213,18 @@ def differences(runs: Sequence[Run]) -> list[Difference]:
         rows = [run.rows.get(case_id) for run in runs]
         layer = next(r["layer"] for r in rows if r is not None)
         present = [(run, row) for run, row in zip(runs, rows) if row is not None and observed(row) is not None]
-        by_version: dict[str, set[tuple[tuple[str, ...] | None, str]]] = {}
-        for run, row in present:
-            by_version.setdefault(run.keras, set()).add((observed(row), eager(row)))
-        between_backends = any(len(v) > 1 for v in by_version.values())
-        if len({observed(row) for _, row in present}) <= 1 and not between_backends:
+        by_version = _by_version(present)
+        # Versions whose backends disagree: on the counts and shapes, or on whether the layer runs.
+        split = {keras for keras, pairs in by_version.items() if len({(observed(r), eager(r)) for _, r in pairs}) > 1}
+        if len({observed(row) for _, row in present}) <= 1 and not split:
             continue
         out.append(
             Difference(
                 case_id,
                 layer,
-                tuple(short(r, with_eager=between_backends) for r in rows),
-                between_backends,
-                _explain(case_id, layer, present, between_backends),
+                tuple(short(r, with_eager=bool(split)) for r in rows),
+                bool(split),
+                _explain(case_id, layer, by_version, split),
             )
         )
     return out
@@ -231,7 +233,7 @@ def differences(runs: Sequence[Run]) -> list[Difference]:
 Rows = Sequence[tuple[Run, Mapping[str, str]]]
 
 
-def _explain(case_id: str, layer: str, present: Rows, between_backends: bool) -> str:
+def _explain(case_id: str, layer: str, by_version: Mapping[str, Rows], split: set[str]) -> str:
     """The explanation of a difference, in two parts explained separately: between the backends
     of the versions whose backends disagree (a finding), and between versions (one run per
     version, the TensorFlow one where there are several)."""
@@ -249,15 +251,14 @@ def _explain(case_id: str, layer: str, present: Rows, between_backends: bool) ->
         if hint and hint not in partial:
             partial.append(hint)
 
-    if between_backends:
+    if split:
         notes.append("FINDING: backends of one Keras version disagree")
-        split = {keras for keras, rows in _by_version(present).items() if len({(observed(r), eager(r)) for _, r in rows}) > 1}
-        part([(run, row) for run, row in present if run.keras in split], True, "between backends")
-    versions = [min(rows, key=lambda pair: pair[0].backend != "tensorflow") for rows in _by_version(present).values()]
+        part([pair for keras in split for pair in by_version[keras]], True, "between backends")
+    versions = [min(rows, key=lambda pair: pair[0].backend != "tensorflow") for rows in by_version.values()]
     if len({observed(row) for _, row in versions}) > 1:
         part(versions, False, "between versions")
     if open_parts:
-        where = " and ".join(open_parts) if between_backends else ""
+        where = " and ".join(open_parts) if split else ""
         text = "unexplained" + (f" {where}" if where else "")
         notes.append(f"{text} (in part: {'; '.join(partial)})" if partial else text)
     return "; ".join(notes)

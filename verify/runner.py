@@ -29,14 +29,7 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
     except formulas.InvalidLayerError as exc:
         formula_error = str(exc)
     try:
-        observed: Observation = env.observe(
-            case.class_name,
-            case.config,
-            case.input_shape,
-            input_dtype=case.input_dtype if case.input_dtype != "float32" else None,
-            quantize=case.quantize,
-            eager=eager,
-        )
+        observed: Observation = env.observe_case(case, eager=eager)
     except Exception as exc:  # noqa: BLE001 - the harness failing is a result, not the end of the run
         return Result(case, Status.CRASHED, f"harness error: {type(exc).__name__}: {exc}", version, backend, expected)
     expected_eager = None

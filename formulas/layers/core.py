@@ -145,13 +145,8 @@ def activation(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None
     x = single(cfg, x)
     name = activation_name(cfg, cfg.get("activation"))
     d.arg("activation", name)
-    if name == "glu":
-        last = x[-1]
-        if last is not None and last % 2:
-            raise cfg.fail(f"glu needs an even last dimension, got {last} in {x}")
-        d.output((*x[:-1], None if last is None else last // 2), "(*input[:-1], input[-1] / 2)")
-        return
     d.output(x, "input shape")
+    output_activation(cfg, d)
 
 
 def _same_shape(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
