@@ -230,6 +230,16 @@ def _parser() -> argparse.ArgumentParser:
         help="do not import TensorFlow: the summary only (a NAME is read from the committed config in verify/zoo_configs)",
     )
     model.add_argument(
+        "--keras-line",
+        choices=("auto", "3", "2", "both"),
+        default="auto",
+        help=(
+            "the Keras line(s) that check a file: 3 (Keras 3, with its legacy loader for Keras 1/2 files), 2 (tf-keras, "
+            "in a child process), both (side by side: the Keras 2 -> 3 migration check), or auto (default: Keras 3, "
+            "and Keras 2 too for a file written by Keras 1 or 2)"
+        ),
+    )
+    model.add_argument(
         "--out", type=Path, default=Path("reports"), metavar="DIR", help="DIR/models/<name>.csv is written (default: reports/)"
     )
 
@@ -595,107 +605,11 @@ def cmd_coverage(args: argparse.Namespace, console: Console) -> int:
     return EXIT_DISCREPANCY if counts["missing"] else EXIT_OK
 
 
-def _input_shapes(texts: Sequence[str] | None) -> list[tuple[int | None, ...]] | None:
-    return [parse_dims(t, None) for t in texts] if texts else None
-
-
-def _looks_like_path(target: str) -> bool:
-    return (
-        os.sep in target
-        or "/" in target
-        or Path(target).suffix.lower() in (".keras", ".json", ".h5", ".hdf5")
-        or Path(target).exists()
-    )
-
-
 def cmd_model(args: argparse.Namespace, console: Console) -> int:
-    """The engine's summary, then (unless --no-keras) the check against Keras."""
-    from .models import ModelLoadError
+    """The engine's summary, then (unless --no-keras) each Keras line's check (verify/model_command.py)."""
+    from . import model_command
 
-    shapes = _input_shapes(args.input_shape)
-    is_path = _looks_like_path(args.target)
-    name = Path(args.target).stem if is_path else args.target
-    try:
-        if args.no_keras:
-            return _model_without_keras(args, console, shapes, is_path, name)
-        return _model_with_keras(args, console, shapes, is_path, name)
-    except ModelLoadError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _print_summary(expected: Any, console: Console) -> None:
-    console.print(expected.summary(width=max(100, min(console.width, 160))), markup=False, highlight=False)
-
-
-def _model_without_keras(args: argparse.Namespace, console: Console, shapes: Any, is_path: bool, name: str) -> int:
-    from .models import read_model_config
-
-    version = _installed_keras_version()
-    if is_path:
-        config = read_model_config(Path(args.target))
-    else:
-        from . import zoo_configs
-        from .zoo import line_of
-
-        line = line_of(version)
-        try:
-            config = zoo_configs.load(name, line)
-        except (LookupError, OSError):
-            known = ", ".join(zoo_configs.names(line))
-            raise UsageError(f"no committed {line} config for {name!r} in verify/zoo_configs (known: {known})") from None
-    try:
-        expected = formulas.expect_model(config, keras=version, input_shapes=shapes)
-    except ValueError as exc:
-        raise UsageError(f"{args.target}: {exc}") from None
-    _print_summary(expected, console)
-    console.print(f"derived for Keras {version}; not checked against Keras (--no-keras)", highlight=False)
-    return EXIT_OK
-
-
-def _model_with_keras(args: argparse.Namespace, console: Console, shapes: Any, is_path: bool, name: str) -> int:
-    from .compare import Status
-    from .harness import KerasEnv
-    from .models import (
-        build_application,
-        compare_model,
-        load_model_file,
-        model_config,
-        observe_model,
-        read_model_config,
-    )
-    from .zoo import write_model_csv
-
-    def describe(config: Any, shapes: Any) -> Any:
-        try:
-            expected = formulas.expect_model(config, keras=version, input_shapes=shapes)
-        except ValueError as exc:
-            raise UsageError(f"{args.target}: {exc}") from None
-        _print_summary(expected, console)
-        return expected
-
-    if is_path:
-        config = read_model_config(Path(args.target))  # a corrupt file fails here, before TensorFlow loads
-        version = _installed_keras_version()
-        expected = describe(config, shapes)  # the engine's answer first: Keras may still refuse the file
-        env = KerasEnv()
-        model, safe = load_model_file(env, Path(args.target), config, shapes)
-        pruned = safe.pruned
-    else:
-        env = KerasEnv()
-        version = env.version
-        model = build_application(env, name, shapes)
-        expected, pruned = describe(model_config(model), None), {}
-    check = compare_model(name, expected, observe_model(env, model, pruned), version, env.backend)
-    path = write_model_csv(check, args.out)
-    where = f"Keras {version} ({env.backend})"
-    for row in check.disagreeing:
-        console.print(f"[red]{row.status}[/] {row.name} ({row.class_name}): {row.detail}", highlight=False)
-    if check.status is Status.MATCH:
-        console.print(f"[green]confirmed by {where}[/]: {check.detail}", highlight=False)
-    else:
-        console.print(f"[bold red]{check.status} on {where}[/]: {check.detail}", highlight=False)
-    console.print(f"report: {path}", highlight=False)
-    return EXIT_OK if check.status is Status.MATCH else EXIT_DISCREPANCY
+    return model_command.run(args, console)
 
 
 def cmd_zoo(args: argparse.Namespace, console: Console) -> int:

@@ -36,14 +36,17 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import formulas
 from formulas import OutputShape, Shape, Weight, WeightCounts, format_output_shape
 
+from . import modelfile
 from .compare import Status, weight_differences
 from .harness import UNTRUSTED, KerasEnv, _dims, _error_text, normalise_weight_name
+from .modelfile import ModelFile
 
 #: File suffixes a model PATH may have.
 MODEL_SUFFIXES = (".keras", ".json", ".h5", ".hdf5")
@@ -126,46 +129,18 @@ class ModelCheck:
 # -- reading configs ---------------------------------------------------------------------------
 
 
-def read_h5_config(path: Path) -> dict[str, Any]:
-    """The ``model_config`` attribute of a legacy HDF5 model file (h5py only: nothing executed)."""
+def read_model_file(path: Path) -> ModelFile:
+    """The model a file holds, read by its bytes without Keras (:mod:`verify.modelfile`).  Raises
+    :class:`ModelLoadError` with one line naming the path."""
     try:
-        import h5py
-    except ImportError:  # pragma: no cover - h5py ships with TensorFlow
-        raise ModelLoadError(f"{path}: reading .h5 files needs h5py, which is not installed") from None
-    try:
-        with h5py.File(path, "r") as handle:
-            raw = handle.attrs.get("model_config")
-    except OSError as exc:
-        raise ModelLoadError(f"{path}: not an HDF5 file ({' '.join(str(exc).split())})") from None
-    if raw is None:
-        raise ModelLoadError(f"{path}: an HDF5 file without a 'model_config' attribute: not a Keras model file")
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8")
-    try:
-        config = json.loads(str(raw))
-    except json.JSONDecodeError as exc:
-        raise ModelLoadError(f"{path}: its model_config is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ModelLoadError(f"{path}: its model_config is not a Keras model config")
-    return config
+        return modelfile.read_model_file(path)
+    except modelfile.ModelFileError as exc:
+        raise ModelLoadError(str(exc)) from None
 
 
 def read_model_config(path: Path) -> dict[str, Any]:
-    """The model configuration a file holds, read without Keras: ``.keras`` and ``.json`` by the
-    engine (:func:`formulas.load_model_config`), ``.h5`` with h5py.  Raises :class:`ModelLoadError`."""
-    if not path.exists():
-        raise ModelLoadError(f"{path}: no such file")
-    if path.is_dir():
-        raise ModelLoadError(f"{path}: a directory, not a model file (SavedModel directories are not supported)")
-    if path.suffix.lower() in (".h5", ".hdf5"):
-        return read_h5_config(path)
-    if path.suffix.lower() not in MODEL_SUFFIXES:
-        raise ModelLoadError(f"{path}: unknown model file type {path.suffix!r} (expected one of {', '.join(MODEL_SUFFIXES)})")
-    try:
-        return dict(formulas.load_model_config(path))
-    except ValueError as exc:  # formulas.ModelFileError names the path
-        text = " ".join(str(exc).split())
-        raise ModelLoadError(text if str(path) in text else f"{path}: {text}") from None
+    """The model configuration of :func:`read_model_file`."""
+    return read_model_file(path).config
 
 
 # -- the configuration, made safe --------------------------------------------------------------
@@ -206,9 +181,55 @@ def _walk_specs(value: Any) -> Iterable[Mapping[str, Any]]:
             yield from _walk_specs(v)
 
 
-def _opaque_reason(spec: Mapping[str, Any]) -> str | None:
-    """Why Keras cannot be given this layer without running untrusted code; None when it can
-    (possibly after a Lambda with a literal output_shape is swapped for a stand-in)."""
+#: Classes a model config names that are its structure, not layers with a formula of their own.
+_STRUCTURE = MODEL_CLASSES | {"InputLayer", "Lambda", STAND_IN}
+#: Keras 2's TensorFlow-op layers: described by the engine's op table, not its registry.
+_KERAS2_OPS = frozenset({"TFOpLambda", "SlicingOpLambda"})
+
+
+@cache
+def _known_classes(version: str | None) -> frozenset[str]:
+    names = set(formulas.supported(keras=version))
+    if version is None or not version.startswith("3"):
+        names |= _KERAS2_OPS
+    return frozenset(names)
+
+
+def _looks_like_layer(spec: Mapping[str, Any]) -> bool:
+    """A nested spec that is a layer (a wrapper's ``layer``, an RNN's ``cell``), not an
+    initializer, regularizer or dtype policy: layers serialize both ``name`` and ``trainable``."""
+    config = spec.get("config")
+    return isinstance(config, Mapping) and "name" in config and "trainable" in config
+
+
+def custom_class_reason(spec: Mapping[str, Any], version: str, *, layer: bool) -> str | None:
+    """Why Keras ``version`` cannot build this spec without code that is not Keras's: a custom
+    class (Keras 3 names its module; Keras 1/2 only the class, which then is no Keras class at
+    all), or a class of another Keras line.  ``layer`` says the spec is a model's layer."""
+    class_name = str(spec.get("class_name"))
+    module = spec.get("module")
+    if class_name in _STRUCTURE or class_name in UNTRUSTED or class_name.startswith("__"):
+        return None
+    if isinstance(module, str) and module.startswith(("keras.src.ops", "keras.ops")):
+        return None  # a Keras 3 operation node
+    foreign = "module" in spec and not (isinstance(module, str) and module.startswith("keras"))
+    if not foreign and not (layer or _looks_like_layer(spec)):
+        return None
+    if not foreign and class_name in _known_classes(version):
+        return None
+    if foreign or class_name not in _known_classes(None):
+        where = f" (module {module})" if isinstance(module, str) and module else ""
+        return (
+            f"custom class {class_name}{where}: paramproof has no formula for it and never imports its code, "
+            "so Keras cannot build it"
+        )
+    return f"{class_name} is not a class of Keras {version}"
+
+
+def _opaque_reason(spec: Mapping[str, Any], version: str | None = None) -> str | None:
+    """Why Keras cannot be given this layer without running untrusted code (or code it does not
+    have: a custom class, with ``version``); None when it can (possibly after a Lambda with a
+    literal output_shape is swapped for a stand-in)."""
     class_name = spec.get("class_name")
     config = spec.get("config") or {}
     if class_name == "Lambda":
@@ -217,16 +238,23 @@ def _opaque_reason(spec: Mapping[str, Any]) -> str | None:
         return None
     if class_name in UNTRUSTED:
         return f"{class_name} runs code or loads files named by the model: never built"
+    if version is not None:
+        reason = custom_class_reason(spec, version, layer=True)
+        if reason is not None:
+            return reason
     inner = [s for s in _walk_specs(config) if s is not spec]
     for s in inner:
         if s.get("class_name") == "__lambda__":  # a Python lambda as an activation, initializer …
             return "holds a serialized Python lambda, which is never run"
         if s.get("class_name") in MODEL_CLASSES:
             continue
-        reason = _opaque_reason(s)
+        if s.get("class_name") == "Lambda" or s.get("class_name") in UNTRUSTED:
+            reason = _opaque_reason(s)
+        else:
+            reason = None if version is None else custom_class_reason(s, version, layer=False)
         if reason is not None:
-            name = (s.get("config") or {}).get("name", "?")
-            return f"contains {s.get('class_name')} {name!r}: {reason}"
+            name = (s.get("config") or {}).get("name")
+            return f"contains {s.get('class_name')} {name!r}: {reason}" if isinstance(name, str) else f"uses {reason}"
     return None
 
 
@@ -301,12 +329,13 @@ class SafeConfig:
     stand_ins: frozenset[str] = frozenset()
 
 
-def sanitise(model_config: Mapping[str, Any], *, keras3: bool) -> SafeConfig:
-    """See the module docstring.  Works on Keras 3 and Keras 2 configs, Sequential and Functional."""
+def sanitise(model_config: Mapping[str, Any], *, keras3: bool, version: str | None = None) -> SafeConfig:
+    """See the module docstring.  Works on Keras 3 and Keras 2 configs, Sequential and Functional.
+    With ``version``, custom classes (and classes that Keras version lacks) are set aside too."""
     specs = _layer_specs(model_config)
     opaque: dict[str, str] = {}
     for spec in specs:
-        reason = _opaque_reason(spec)
+        reason = _opaque_reason(spec, version)
         if reason is not None:
             opaque[_spec_name(spec)] = reason
     stand_ins = frozenset(_spec_name(s) for s in specs if s.get("class_name") == "Lambda" and _spec_name(s) not in opaque)
@@ -523,33 +552,46 @@ def build_application(env: KerasEnv, name: str, input_shapes: Sequence[Shape] | 
         raise ModelLoadError(f"{name}: Keras refuses to build it: {_error_text(exc)}") from None
 
 
-def load_model_file(
-    env: KerasEnv, path: Path, config: Mapping[str, Any], input_shapes: Sequence[Shape] | None
-) -> tuple[Any, SafeConfig]:
-    """The model a file holds, as Keras rebuilds it without running untrusted code (see the
-    module docstring).  Raises :class:`ModelLoadError` with a one-line reason."""
+def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence[Shape] | None) -> tuple[Any, SafeConfig]:
+    """The model a file holds, as Keras rebuilds it from the configuration alone (the weights are
+    never read) without running untrusted code (see the module docstring).  A Keras 1/2
+    configuration goes through Keras 3's own legacy loader (the one it uses for ``.h5`` files).
+    Raises :class:`ModelLoadError` with a one-line reason."""
     keras = env.keras
-    safe = sanitise(config, keras3=env.is_keras3)
-    target = safe.config
+    path = model_file.path
+    keras3_format = model_file.keras3_format
+    serialized = model_file.keras3_serialized
+    if keras3_format and not env.is_keras3:
+        raise ModelLoadError(f"{path}: a Keras 3 configuration: Keras {env.version} cannot read it")
+    safe = sanitise(model_file.config, keras3=serialized, version=env.version)
+    target = _without_compile_config(safe.config)
     if input_shapes:
-        target = override_input_shapes(target, input_shapes, keras3=env.is_keras3)
+        target = override_input_shapes(target, input_shapes, keras3=keras3_format)
+    if not _layer_specs(target):
+        first = next(iter(safe.pruned.values()), "")
+        raise ModelLoadError(f"{path}: nothing left to build once the layers Keras cannot be given are set aside ({first})")
+    custom = {STAND_IN: _stand_in_class(env)}
     try:
-        if not safe.changed and not input_shapes and path.suffix.lower() != ".json":
-            return keras.models.load_model(str(path), compile=False, safe_mode=True), safe
-        if not _layer_specs(target):
-            raise ModelLoadError(f"{path}: nothing left to build once the opaque layers are set aside")
-        custom = {STAND_IN: _stand_in_class(env)}
-        text = json.dumps(target)
         if env.is_keras3:
             from keras.src.saving.serialization_lib import SafeModeScope
 
             with SafeModeScope(True):
-                return keras.models.model_from_json(text, custom_objects=custom), safe
-        return keras.models.model_from_json(text, custom_objects=custom), safe
+                if serialized:
+                    return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
+                from keras.src.legacy.saving import saving_utils
+
+                return saving_utils.model_from_config(copy.deepcopy(target), custom_objects=custom), safe
+        return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported in one line, never as a traceback
-        raise ModelLoadError(f"{path}: Keras could not load it: {_error_text(exc)}") from None
+        raise ModelLoadError(f"{path}: Keras {env.version} could not build it: {_error_text(exc)}") from None
+
+
+def _without_compile_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The architecture only: a ``.keras`` config's ``compile_config`` names the optimizer, loss and
+    metrics (custom ones among them), which Keras would deserialize and a count never needs."""
+    return {k: v for k, v in config.items() if k not in ("compile_config", "training_config")}
 
 
 # -- Keras: observing ----------------------------------------------------------------------------
@@ -635,7 +677,18 @@ def _row_differences(expected: Any, observed: LayerObservation, prefix: str = ""
     problems = []
     if not observed.stand_in and expected.class_name != observed.class_name:
         problems.append(f"{prefix}class: formula {expected.class_name}, Keras {observed.class_name}")
-    problems += [prefix + p for p in weight_differences(_session_free(expected.weights), _session_free(observed.weights))]
+    if expected.layers and observed.layers:
+        # A nested model: its weights are compared sub-layer by sub-layer below; the flat order in
+        # which the two list them (Keras 2 orders a nested model's weights its own way) is not a fact
+        # about the model, but the trainable / non-trainable split is.
+        for label, e, o in (
+            ("trainable", expected.trainable, observed.trainable),
+            ("non-trainable", expected.non_trainable, observed.non_trainable),
+        ):
+            if e != o:
+                problems.append(f"{prefix}{label}: formula {e:,}, Keras {o:,}")
+    else:
+        problems += [prefix + p for p in weight_differences(_session_free(expected.weights), _session_free(observed.weights))]
     if expected.output_shape != observed.output_shape:
         problems.append(
             f"{prefix}output shape: formula {_shape_text(expected.output_shape)}, Keras {_shape_text(observed.output_shape)}"
@@ -650,6 +703,10 @@ def _row_differences(expected: Any, observed: LayerObservation, prefix: str = ""
                 problems.append(f"{prefix}{sub.name}: in the formula's nested model, not in Keras's")
             elif sub.error is None:
                 problems += _row_differences(sub, o, f"{prefix}{sub.name}: ")
+        predicted = {sub.name for sub in expected.layers}
+        problems += [
+            f"{prefix}{o.name}: in Keras's nested model, not in the formula's" for o in observed.layers if o.name not in predicted
+        ]
     return problems
 
 

@@ -50,6 +50,7 @@ ZOO_COLUMNS = [
 ]
 
 MODEL_COLUMNS = [
+    "keras",
     "layer",
     "class",
     "formula",
@@ -170,6 +171,7 @@ def layer_rows(check: ModelCheck) -> list[dict[str, Any]]:
         described = e is not None and e.error is None
         out.append(
             {
+                "keras": check.keras_version,
                 "layer": r.name,
                 "class": r.class_name,
                 "formula": e.formula if described else "",
@@ -194,10 +196,24 @@ def safe_filename(name: str) -> str:
 
 def write_model_csv(check: ModelCheck, out_dir: Path) -> Path:
     """``out_dir/models/<name>.csv``: one row per top-level layer."""
-    from .report import write_csv_atomic
+    return write_model_rows(check.name, layer_rows(check), out_dir)
 
-    path = out_dir / "models" / f"{safe_filename(check.name)}.csv"
-    write_csv_atomic(_frame(layer_rows(check), MODEL_COLUMNS), path)
+
+def write_model_rows(name: str, rows: Sequence[Mapping[str, Any]], out_dir: Path) -> Path:
+    """``out_dir/models/<name>.csv`` from rows of :func:`layer_rows` (one Keras line's after another's).
+    Standard library only, so that ``paramproof model --no-keras`` never imports pandas."""
+    import csv
+    import io
+
+    from .atomic import write_atomic
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=MODEL_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in MODEL_COLUMNS})
+    path = out_dir / "models" / f"{safe_filename(name)}.csv"
+    write_atomic(path, buffer.getvalue())
     return path
 
 
@@ -210,6 +226,7 @@ __all__ = [
     "published_agrees",
     "too_large",
     "write_model_csv",
+    "write_model_rows",
     "write_zoo_csv",
     "zoo_row",
 ]

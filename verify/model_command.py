@@ -1,0 +1,215 @@
+"""``paramproof model NAME|PATH``: a whole model, the engine's summary, then each Keras line's check.
+
+A PATH is read by its bytes (:mod:`verify.modelfile`), described by the engine from its
+configuration, and checked on the Keras lines that can load it (:mod:`verify.model_lines`): side
+by side for a Keras 1/2 file, which is the Keras 2 → 3 migration check.  A NAME is a
+``keras.applications`` model.  ``DIR/models/<name>.csv`` is always written, whatever the verdict:
+with ``--no-keras`` (the engine's rows alone), and when Keras refuses the file.
+
+Exit codes: 0 when every line that built the model agrees with the engine on every layer; 1 on a
+discrepancy or a layer that could not be checked (a custom class, a Lambda without a declared
+shape) — with ``--no-keras``, on a row the engine cannot describe; 2 on bad input, and when no
+installed Keras line can build the file (the one line says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+import formulas
+
+from .cli import UsageError, parse_dims
+from .compare import Status
+
+EXIT_OK, EXIT_DISCREPANCY = 0, 1
+#: Keras lines a user may ask for.
+KERAS_LINE_CHOICES = ("auto", "3", "2", "both")
+
+
+def looks_like_path(target: str) -> bool:
+    return (
+        os.sep in target
+        or "/" in target
+        or Path(target).suffix.lower() in (".keras", ".json", ".h5", ".hdf5", ".pb")
+        or Path(target).exists()
+    )
+
+
+def _say(console: Console, text: str, style: str | None = None) -> None:
+    """User and file text is never read as rich markup (a layer named ``[x]`` stays ``[x]``)."""
+    console.print(text, markup=False, highlight=False, style=style)
+
+
+def _print_summary(expected: Any, console: Console) -> None:
+    _say(console, expected.summary(width=max(100, min(console.width, 160))))
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    shapes = [parse_dims(t, None) for t in args.input_shape] if args.input_shape else None
+    if not looks_like_path(args.target):
+        if args.keras_line not in ("auto", "3") and not args.no_keras:
+            raise UsageError("--keras-line applies to model files; a keras.applications NAME is built by the installed Keras")
+        return _application(args, console, shapes)
+    return _file(args, console, shapes)
+
+
+# -- a model file -------------------------------------------------------------------------------------
+
+
+def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
+    from .model_lines import check_line, formula_only_rows, line_version, lines_for, native_line
+    from .models import ModelLoadError, read_model_file
+    from .zoo import write_model_rows
+
+    path = Path(args.target)
+    try:
+        model_file = read_model_file(path)  # a corrupt file fails here, before TensorFlow loads
+    except ModelLoadError as exc:
+        raise UsageError(str(exc)) from None
+    name = path.stem or path.name
+    _say(console, model_file.header())
+    for note in model_file.notes:
+        _say(console, f"  note: {note}")
+    lines = ["3"] if args.no_keras else lines_for(model_file, args.keras_line)
+    first_version = line_version(lines[0]) or line_version(native_line()) or "3"
+    try:
+        expected = formulas.expect_model(model_file.config, keras=first_version, input_shapes=shapes)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {' '.join(str(exc).split())}") from None
+    _print_summary(expected, console)
+    if args.no_keras:
+        detail = "formula only: not checked against Keras (--no-keras)"
+        out = write_model_rows(name, formula_only_rows(expected, detail, ""), args.out)
+        bad = [r for r in expected.layers if r.error is not None] + [r for r in expected.operations if r.error is not None]
+        _say(console, f"derived for Keras {first_version}; not checked against Keras (--no-keras)")
+        for row in bad:
+            kind = "no formula" if row.no_formula else "invalid"
+            _say(console, f"{kind}: {row.name} ({row.class_name}): {row.error}", "red")
+        if bad:
+            _say(console, f"{len(bad)} row(s) not described: the totals leave them out", "bold red")
+        _say(console, f"report: {out}")
+        return EXIT_DISCREPANCY if bad else EXIT_OK
+    results = [check_line(model_file, shapes, args.input_shape, line) for line in lines]
+    rows = [row for r in results for row in r.rows]
+    out = write_model_rows(name, rows or formula_only_rows(expected, "not checked: no Keras line built it", ""), args.out)
+    for r in results:
+        for row in r.rows:
+            if row["status"] not in (str(Status.MATCH), str(Status.SKIPPED)):
+                _say(console, f"{r.label}: {row['status']} {row['layer']} ({row['class']}): {row['detail']}", "red")
+    built = [r for r in results if r.built]
+    if len(results) > 1:
+        _lines_table(results, console)
+    if built:
+        _say(console, _verdict_line(results), "bold")
+    _say(console, f"report: {out}")
+    if not built:
+        raise UsageError(f"{path}: no installed Keras line can build it: " + "; ".join(f"{r.label}: {r.detail}" for r in results))
+    return EXIT_OK if all(r.status is Status.MATCH for r in built) else EXIT_DISCREPANCY
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _lines_table(results: Sequence[Any], console: Console) -> None:
+    table = Table(title="Keras lines side by side")
+    for col in ("Keras", "backend", "status", "engine total", "Keras total", "trainable", "non-trainable"):
+        table.add_column(col, justify="right" if "total" in col or "trainable" in col else "left")
+    for r in results:
+        table.add_row(
+            r.label,
+            r.backend,
+            str(r.status),
+            _count(r.formula_total),
+            _count(r.keras_total),
+            _count(r.keras_trainable),
+            _count(r.keras_non_trainable),
+        )
+    console.print(table)
+
+
+def _verdict_line(results: Sequence[Any]) -> str:
+    """One line per file: ``confirmed by Keras 3.15.1 (tensorflow): …``, or the lines side by side
+    (``tf-keras 2.21.0: 9,291,118 · Keras 3.15.1: refused, …``; ``same 1,234 on both``)."""
+    if len(results) == 1:
+        r = results[0]
+        where = f"{r.label} ({r.backend})" if r.backend else r.label
+        if r.status is Status.MATCH:
+            return f"confirmed by {where}: {r.detail}"
+        return f"{r.status} on {where}: {r.detail}"
+    totals = {r.keras_total for r in results if r.status is Status.MATCH}
+    if len(totals) == 1 and all(r.status is Status.MATCH for r in results):
+        return f"confirmed on every line: same {next(iter(totals)):,} params on " + " and ".join(r.label for r in results)
+    parts = []
+    for r in results:
+        if r.status is Status.MATCH:
+            parts.append(f"{r.label}: confirmed, {r.keras_total:,}")
+        elif r.built:
+            parts.append(f"{r.label}: {r.status}, {r.detail}")
+        else:
+            parts.append(f"{r.label}: {r.detail}")
+    return " · ".join(parts)
+
+
+# -- a keras.applications model ------------------------------------------------------------------------
+
+
+def _application(args: argparse.Namespace, console: Console, shapes: Any) -> int:
+    from .model_lines import native_line
+
+    name = args.target
+    if args.no_keras:
+        from . import zoo_configs
+        from .model_lines import line_version
+        from .zoo import line_of
+
+        version = line_version(native_line()) or "3"
+        line = line_of(version)
+        try:
+            config = zoo_configs.load(name, line)
+        except (LookupError, OSError):
+            known = ", ".join(zoo_configs.names(line))
+            raise UsageError(f"no committed {line} config for {name!r} in verify/zoo_configs (known: {known})") from None
+        try:
+            expected = formulas.expect_model(config, keras=version, input_shapes=shapes)
+        except ValueError as exc:
+            raise UsageError(f"{name}: {exc}") from None
+        _print_summary(expected, console)
+        _say(console, f"derived for Keras {version}; not checked against Keras (--no-keras)")
+        return EXIT_OK if expected.complete else EXIT_DISCREPANCY
+    from .harness import KerasEnv
+    from .models import ModelLoadError, build_application, compare_model, model_config, observe_model
+    from .zoo import write_model_csv
+
+    env = KerasEnv()
+    version = env.version
+    try:
+        model = build_application(env, name, shapes)
+    except ModelLoadError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        expected = formulas.expect_model(model_config(model), keras=version)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+    _print_summary(expected, console)
+    check = compare_model(name, expected, observe_model(env, model, {}), version, env.backend)
+    path = write_model_csv(check, args.out)
+    where = f"Keras {version} ({env.backend})"
+    for row in check.disagreeing:
+        _say(console, f"{row.status} {row.name} ({row.class_name}): {row.detail}", "red")
+    if check.status is Status.MATCH:
+        _say(console, f"confirmed by {where}: {check.detail}", "green")
+    else:
+        _say(console, f"{check.status} on {where}: {check.detail}", "bold red")
+    _say(console, f"report: {path}")
+    return EXIT_OK if check.status is Status.MATCH else EXIT_DISCREPANCY
+
+
+__all__ = ["KERAS_LINE_CHOICES", "looks_like_path", "run"]

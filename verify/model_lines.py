@@ -1,0 +1,244 @@
+"""A model file checked on each Keras line that can load it: Keras 3 and Keras 2, side by side.
+
+Keras 3 reads Keras 3 configurations and, through its legacy loader, most Keras 1/2 ones; Keras 2
+(tf-keras, or the ``keras`` package of TensorFlow ≤ 2.15) reads Keras 1/2 configurations only.
+The line this process imports is checked here; another line is checked in a child process
+(``python -m verify.model_lines PATH``) with ``TF_USE_LEGACY_KERAS`` set for it, since one
+process holds one Keras.  Each line gives a :class:`LineResult`; checking both lines of a Keras 2
+file is the Keras 2 → 3 migration check ("same 25,636,712 on both", or what Keras 3 refuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata as md
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import formulas
+
+from .compare import Status
+from .modelfile import ModelFile
+
+#: The Keras lines, newest first.
+LINES = ("3", "2")
+#: Statuses of a line that did not build the model at all.
+NOT_BUILT = frozenset({Status.KERAS_ONLY_INVALID, Status.BOTH_INVALID, Status.SKIPPED})
+#: How long a child process may take to import Keras, build and observe a model.
+CHILD_TIMEOUT = 900
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One Keras line's verdict on a model file.  ``rows`` are the CSV rows (:data:`MODEL_COLUMNS`)."""
+
+    line: str
+    keras_version: str
+    backend: str
+    status: Status
+    detail: str
+    formula_total: int | None = None
+    keras_total: int | None = None
+    keras_trainable: int | None = None
+    keras_non_trainable: int | None = None
+    rows: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def built(self) -> bool:
+        return self.status not in NOT_BUILT
+
+    @property
+    def label(self) -> str:
+        name = "tf-keras" if self.line == "2" and _has_tf_keras() else "Keras"
+        return f"{name} {self.keras_version}" if self.keras_version else f"Keras {self.line}"
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "status": str(self.status)})
+
+    @classmethod
+    def from_json(cls, text: str) -> LineResult:
+        data = json.loads(text)
+        data["status"] = Status(data["status"])
+        data["rows"] = tuple(data.get("rows") or ())
+        return cls(**data)
+
+
+# -- which lines ----------------------------------------------------------------------------------
+
+
+def _legacy_env() -> bool:
+    return os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes")
+
+
+def _has_tf_keras() -> bool:
+    return importlib.util.find_spec("tf_keras") is not None
+
+
+def _version(package: str) -> str | None:
+    try:
+        return md.version(package)
+    except md.PackageNotFoundError:
+        return None
+
+
+def native_line() -> str:
+    """The line this process imports (without importing it)."""
+    if _legacy_env():
+        return "2"
+    return "2" if (_version("keras") or "3").startswith("2") else "3"
+
+
+def line_version(line: str) -> str | None:
+    """The Keras version a process of ``line`` would import here, or None when none is installed."""
+    keras = _version("keras")
+    if line == "3":
+        return keras if keras and keras.startswith("3") else None
+    if _has_tf_keras():
+        return _version("tf_keras")
+    return keras if keras and keras.startswith("2") else None
+
+
+def lines_for(model_file: ModelFile, choice: str) -> list[str]:
+    """The lines to check, the file's own first: ``3``, ``2``, ``both``, or ``auto`` (Keras 3; and
+    Keras 2 too for a Keras 1/2 file, which is the migration check)."""
+    own = "3" if model_file.keras3_format else "2"
+    if choice in LINES:
+        return [choice]
+    if choice == "both" or own == "2":
+        return [own, "3" if own == "2" else "2"]
+    return ["3"]
+
+
+# -- one line ----------------------------------------------------------------------------------------
+
+
+def formula_only_rows(expected: Any, detail: str, version: str) -> list[dict[str, Any]]:
+    """CSV rows of the engine's answer alone (Keras not run, or it refused the file)."""
+    from .models import LayerCheck, ModelCheck
+    from .zoo import layer_rows
+
+    checks = []
+    for row in expected.layers:
+        if row.error is not None:
+            status = Status.NO_FORMULA if row.no_formula else Status.FORMULA_ONLY_INVALID
+            checks.append(LayerCheck(row.name, row.class_name, row, None, status, f"formula: {row.error}"))
+        else:
+            checks.append(LayerCheck(row.name, row.class_name, row, None, Status.SKIPPED, detail))
+    return layer_rows(ModelCheck(expected.name, Status.SKIPPED, detail, version, "", expected, None, tuple(checks)))
+
+
+def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -> LineResult:
+    """Check the file on the Keras this process imports (which must be of ``line``)."""
+    from .harness import KerasEnv
+    from .models import ModelLoadError, compare_model, load_model_file, observe_model
+    from .zoo import layer_rows
+
+    env = KerasEnv()
+    version, backend = env.version, env.backend
+    if not version.startswith(line):
+        return LineResult(
+            line, "", "", Status.SKIPPED, f"Keras {line} is not installed here (this environment has Keras {version})"
+        )
+    name = model_file.path.stem or model_file.path.name
+    try:
+        expected = formulas.expect_model(model_file.config, keras=version, input_shapes=list(shapes) if shapes else None)
+    except ValueError as exc:
+        return LineResult(line, version, backend, Status.FORMULA_ONLY_INVALID, f"formula: {' '.join(str(exc).split())}")
+    try:
+        model, safe = load_model_file(env, model_file, shapes)
+    except ModelLoadError as exc:
+        status = Status.KERAS_ONLY_INVALID if expected.complete else Status.BOTH_INVALID
+        detail = f"refused: {_without_path(str(exc), model_file.path)}"
+        return LineResult(
+            line, version, backend, status, detail, expected.total, rows=tuple(formula_only_rows(expected, detail, version))
+        )
+    observed = observe_model(env, model, safe.pruned)
+    check = compare_model(name, expected, observed, version, backend)
+    return LineResult(
+        line,
+        version,
+        backend,
+        check.status,
+        check.detail,
+        expected.total,
+        observed.count_params,
+        observed.trainable,
+        observed.non_trainable,
+        tuple(layer_rows(check)),
+    )
+
+
+def _without_path(text: str, path: Path) -> str:
+    prefix = f"{path}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def check_elsewhere(path: Path, shape_texts: Sequence[str] | None, line: str) -> LineResult:
+    """Check the file on ``line`` in a child process that imports that line's Keras."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    if line == "2" and _has_tf_keras():
+        env["TF_USE_LEGACY_KERAS"] = "1"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    args = [sys.executable, "-m", "verify.model_lines", str(path), "--line", line]
+    for text in shape_texts or ():
+        args += ["--input-shape", text]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CHILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return LineResult(line, line_version(line) or "", "", Status.CRASHED, f"timeout: no answer in {CHILD_TIMEOUT} s")
+    for text in reversed(done.stdout.strip().splitlines()):
+        if text.startswith("{"):
+            try:
+                return LineResult.from_json(text)
+            except (ValueError, TypeError, KeyError):
+                break
+    tail = " ".join((done.stderr or "").strip().splitlines()[-1:])[:300]
+    return LineResult(
+        line, line_version(line) or "", "", Status.CRASHED, f"the Keras {line} process ended with {done.returncode}: {tail}"
+    )
+
+
+def check_line(model_file: ModelFile, shapes: Sequence[Any] | None, shape_texts: Sequence[str] | None, line: str) -> LineResult:
+    if line_version(line) is None:
+        have = ", ".join(f"Keras {v}" for v in filter(None, (line_version(x) for x in LINES))) or "no Keras"
+        extra = " (pip install tf-keras)" if line == "2" else ""
+        return LineResult(line, "", "", Status.SKIPPED, f"Keras {line} is not installed here{extra}; this environment has {have}")
+    if line == native_line():
+        return check_here(model_file, shapes, line)
+    return check_elsewhere(model_file.path, shape_texts, line)
+
+
+# -- the child process ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .cli import UsageError, parse_dims
+    from .models import ModelLoadError, read_model_file
+
+    parser = argparse.ArgumentParser(prog="python -m verify.model_lines", description=__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--line", choices=LINES, required=True)
+    parser.add_argument("--input-shape", action="append", default=None)
+    args = parser.parse_args(argv)
+    try:
+        model_file = read_model_file(args.path)
+        shapes = [parse_dims(t, None) for t in args.input_shape] if args.input_shape else None
+        result = check_here(model_file, shapes, args.line)
+    except (ModelLoadError, UsageError, ValueError) as exc:
+        result = LineResult(args.line, "", "", Status.BOTH_INVALID, " ".join(str(exc).split()))
+    print(result.to_json())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["LINES", "LineResult", "check_line", "formula_only_rows", "lines_for", "native_line"]
