@@ -16,6 +16,7 @@ from typing import Any
 from . import layers as _layers  # noqa: F401  (registers the formulas)
 from ._config import Config
 from ._graph import LayerRow, ModelExpectation, ModelFileError, expect_model, load_model_config
+from ._legacy import Upgraded, upgrade_config
 from ._model import (
     Dim,
     Expectation,
@@ -45,6 +46,7 @@ __all__ = [
     "OutputShape",
     "Shape",
     "UnknownLayerError",
+    "Upgraded",
     "Weight",
     "WeightCounts",
     "exempt",
@@ -56,6 +58,7 @@ __all__ = [
     "load_model_config",
     "split_layer",
     "supported",
+    "upgrade_config",
 ]
 
 

@@ -77,10 +77,10 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
     _say(console, model_file.header())
     for note in model_file.notes:
         _say(console, f"  note: {note}")
-    lines = ["3"] if args.no_keras else lines_for(model_file, args.keras_line)
+    lines = lines_for(model_file, args.keras_line)
     first_version = line_version(lines[0]) or line_version(native_line()) or "3"
     try:
-        expected = formulas.expect_model(model_file.config, keras=first_version, input_shapes=shapes)
+        expected = formulas.expect_model(model_file.config_for(first_version), keras=first_version, input_shapes=shapes)
     except ValueError as exc:
         raise UsageError(f"{path}: {' '.join(str(exc).split())}") from None
     _print_summary(expected, console)

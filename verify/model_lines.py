@@ -148,14 +148,19 @@ def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -
         )
     name = model_file.path.stem or model_file.path.name
     try:
-        expected = formulas.expect_model(model_file.config, keras=version, input_shapes=list(shapes) if shapes else None)
+        expected = formulas.expect_model(
+            model_file.config_for(version), keras=version, input_shapes=list(shapes) if shapes else None
+        )
     except ValueError as exc:
         return LineResult(line, version, backend, Status.FORMULA_ONLY_INVALID, f"formula: {' '.join(str(exc).split())}")
     try:
         model, safe = load_model_file(env, model_file, shapes)
     except ModelLoadError as exc:
         status = Status.KERAS_ONLY_INVALID if expected.complete else Status.BOTH_INVALID
-        detail = f"refused: {_without_path(str(exc), model_file.path)}"
+        detail = _without_path(str(exc), model_file.path).replace(f"refused by Keras {version}:", "refused:", 1)
+        first = next((r for r in (*expected.layers, *expected.operations) if r.error is not None and not r.no_formula), None)
+        if first is not None:
+            detail += f" (the engine agrees: {first.name}: {first.error})"
         return LineResult(
             line, version, backend, status, detail, expected.total, rows=tuple(formula_only_rows(expected, detail, version))
         )

@@ -19,7 +19,7 @@ a folder                               a Keras 2 SavedModel: its ``keras_metadat
 
 A subclassed model (a class of the user's whose layers exist only in its Python code) has no
 layer graph in any of these: it is refused, naming its class.  Keras 1 and list-form configs are
-converted by :func:`formulas.upgrade_config` (when the engine has it), and the conversion is noted.
+converted by :func:`formulas.upgrade_config`, and the conversion is noted.
 """
 
 from __future__ import annotations
@@ -70,15 +70,23 @@ class ModelFile:
 
     @property
     def keras3_format(self) -> bool:
-        """Whether the configuration is in Keras 3's serialization (``module`` / ``registered_name``,
-        inbound nodes as ``{"args", "kwargs"}``) rather than Keras 1/2's."""
-        return is_keras3_config(self.config)
+        """Whether Keras 3 wrote the configuration: the file's own ``keras_version`` when it has one,
+        else the serialization's marks (:func:`is_keras3_config`)."""
+        major = self.saved_by_keras
+        return major >= 3 if major is not None else is_keras3_config(self.config)
 
     @property
     def keras3_serialized(self) -> bool:
         """Whether Keras 3's serialization library wrote it (``module`` at the top, as in a
         ``.keras`` archive and Keras 3's ``to_json()``); Keras 3's legacy ``.h5`` writer does not."""
         return "module" in self.config
+
+    def config_for(self, version: str) -> dict[str, Any]:
+        """The configuration as Keras ``version`` reads it (Keras 3 converts a Keras 1/2 one:
+        :func:`as_keras3_reads_it`), for the engine to describe what that Keras builds."""
+        if version.startswith("3") and not self.keras3_serialized:
+            return as_keras3_reads_it(self.config)
+        return self.config
 
     def header(self) -> str:
         if self.keras_version:
@@ -91,17 +99,28 @@ class ModelFile:
 
 
 def is_keras3_config(config: Mapping[str, Any]) -> bool:
-    """Keras 3 writes ``module`` and ``registered_name`` beside each class name, and inbound nodes
-    as ``{"args": [...], "kwargs": {...}}``; Keras 1 and 2 write neither."""
-    if "module" in config or "registered_name" in config:
+    """Keras 3's marks on a configuration without a ``keras_version``: ``module`` beside the model's
+    class name, inbound nodes as ``{"args": [...], "kwargs": {...}}``, an InputLayer's
+    ``batch_shape`` (Keras 1/2: ``batch_input_shape``), a dtype policy object.  Keras 2.13+ also
+    writes ``module`` beside each *layer*, so that alone says nothing."""
+    if "module" in config:
         return True
-    layers = (config.get("config") or {}).get("layers") if isinstance(config.get("config"), Mapping) else None
+    body = config.get("config")
+    layers = body.get("layers") if isinstance(body, Mapping) else None
     for spec in layers or []:
-        if isinstance(spec, Mapping):
-            if "module" in spec or "registered_name" in spec:
+        if not isinstance(spec, Mapping):
+            continue
+        nodes = spec.get("inbound_nodes")
+        if isinstance(nodes, list) and nodes:
+            return isinstance(nodes[0], Mapping)
+        layer_config = spec.get("config")
+        if isinstance(layer_config, Mapping):
+            if "batch_shape" in layer_config:
                 return True
-            nodes = spec.get("inbound_nodes")
-            if isinstance(nodes, list) and nodes and isinstance(nodes[0], Mapping):
+            if "batch_input_shape" in layer_config:
+                return False
+            dtype = layer_config.get("dtype")
+            if isinstance(dtype, Mapping) and dtype.get("class_name") == "DTypePolicy":
                 return True
     return False
 
@@ -401,10 +420,9 @@ def _from_config(
         for key in ("keras_version", "backend"):
             if not meta.get(key) and data.get(key):
                 meta[key] = data.get(key)
-    upgrade = getattr(formulas, "upgrade_config", None)
-    if upgrade is not None and isinstance(data, (Mapping, list)):
+    if isinstance(data, (Mapping, list)):
         try:
-            upgraded = upgrade(data)
+            upgraded = formulas.upgrade_config(data, backend=_text(meta.get("backend")))
         except ValueError as exc:
             text = " ".join(str(exc).split())
             raise ModelFileError(text if str(path) in text else f"{path}: {text}") from None
@@ -439,6 +457,53 @@ def _from_config(
         backend=_text(meta.get("backend")),
         notes=tuple(notes),
     )
+
+
+# -- how Keras 3 reads a Keras 1/2 configuration -------------------------------------------------
+
+
+def legacy_layer_specs(value: Any) -> Any:
+    """A copy in the form Keras 2's ``.h5`` writer gives a config: Keras 2.13+'s ``to_json()`` adds
+    ``module``, ``registered_name`` and ``build_config`` beside each layer, which sends Keras 3's
+    loader down its new deserializer, where Keras 2 layer arguments fail (the same model's ``.h5``
+    loads).  Initializers and other objects keep theirs, as in the ``.h5``."""
+    if isinstance(value, Mapping):
+        config = value.get("config")
+        layer = isinstance(value.get("class_name"), str) and isinstance(config, Mapping) and "name" in config
+        drop = ("module", "registered_name", "build_config") if layer else ()
+        return {k: legacy_layer_specs(v) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [legacy_layer_specs(v) for v in value]
+    return value
+
+
+def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A Keras 1/2 configuration as Keras 3 builds it: each layer of a model that has no ``module``
+    goes through ``keras/src/legacy/saving/saving_utils.py: model_from_config``, which turns
+    ``batch_input_shape`` into ``batch_shape`` (InputLayer) or ``input_shape``, and an ``axis`` of
+    one element (``[3]``, Keras 2's BatchNormalization) or a float into an int.  (It also drops an
+    ``axis`` list of several elements, silently: that is a Keras bug, not copied here.)"""
+    view = legacy_layer_specs(config)
+
+    def convert(spec: Any) -> Any:
+        if not isinstance(spec, dict) or not isinstance(spec.get("config"), dict):
+            return spec
+        body = spec["config"]
+        if isinstance(body.get("layers"), list):
+            body["layers"] = [convert(s) for s in body["layers"]]
+        if "module" in spec:
+            return spec
+        shape = body.pop("batch_input_shape", None)
+        if shape is not None:
+            body["batch_shape" if spec.get("class_name") == "InputLayer" else "input_shape"] = shape
+        axis = body.get("axis")
+        if isinstance(axis, list) and len(axis) == 1 and isinstance(axis[0], (int, float)):
+            body["axis"] = int(axis[0])
+        elif isinstance(axis, float):
+            body["axis"] = int(axis)
+        return spec
+
+    return convert(view)  # type: ignore[no-any-return]
 
 
 __all__ = ["ModelFile", "ModelFileError", "is_keras3_config", "read_model_file"]

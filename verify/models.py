@@ -580,12 +580,12 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
                     return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
                 from keras.src.legacy.saving import saving_utils
 
-                return saving_utils.model_from_config(copy.deepcopy(target), custom_objects=custom), safe
+                return saving_utils.model_from_config(modelfile.legacy_layer_specs(target), custom_objects=custom), safe
         return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported in one line, never as a traceback
-        raise ModelLoadError(f"{path}: Keras {env.version} could not build it: {_error_text(exc)}") from None
+        raise ModelLoadError(f"{path}: refused by Keras {env.version}: {_error_text(exc)}") from None
 
 
 def _without_compile_config(config: Mapping[str, Any]) -> dict[str, Any]:
