@@ -16,6 +16,13 @@ Two serializations of a call ("inbound node"):
   index, kwargs]``; ``["_CONSTANT_VALUE", -1, value, kwargs]`` is a constant first argument.  A
   single-leaf list is unnested except for ``TFOpLambda`` (which keeps the call's structure).
 
+Which call arguments are a layer's inputs (:func:`_bind_call`): MultiHeadAttention sees (query,
+value[, key]) whether they come by position or keyword (Keras 2 keeps all but the query in the
+node's kwargs: ``[["q", 0, 0, {"value": ["v", 0, 0]}]]``); an RNN sees its sequence, its
+``initial_state`` set aside (Keras 3: a kwarg; Keras 2 folds the states into the inbound tensors,
+``[["dec_in", 0, 0, {}], ["enc", 0, 1, {}], ["enc", 0, 2, {}]]``); masks, ``training`` and other
+options are not inputs; ``return_attention_scores=True`` adds the scores output.
+
 Weights count once per layer however often it is called; a row's output shape is its first call's.
 """
 
@@ -34,6 +41,9 @@ from ._registry import run
 from ._shapes import as_shape
 from ._version import KerasVersion
 from .layers import ops
+from .layers.attention import LIST_ATTENTION, QUERY_VALUE_KEY, attention_scores_shape
+from .layers.preprocessing import ASSET_VOCABULARY
+from .layers.recurrent import CELL_CALLS, RNN_CALLS, cell_call_outputs, check_initial_state
 
 MODEL_CLASSES = frozenset({"Sequential", "Functional", "Model"})
 
@@ -373,9 +383,10 @@ def _history_list(x: Any) -> list[_Ref]:
 
 
 class _Describer:
-    def __init__(self, version: KerasVersion) -> None:
+    def __init__(self, version: KerasVersion, vocabularies: Mapping[str, int | Sequence[Any]] | None = None) -> None:
         self.version = version
         self.keras3 = version.is_keras3
+        self.vocabularies = dict(vocabularies or {})
         self._seen: dict[tuple[str, str, str], tuple[tuple[Weight, ...], str, OutputShape]] = {}
 
     # one layer on given inputs ------------------------------------------------------------
@@ -408,6 +419,8 @@ class _Describer:
             first = _as_operand(inputs)
             out = ops.describe_op(ops.OpCall(str(config.get("function")), (first,), kwargs, keras3=False))
             return LayerRow(name, class_name, out, (), ""), out
+        if class_name in _LOOKUPS:
+            config = self._with_vocabulary(name, config)
         shape = tuple(inputs) if isinstance(inputs, tuple) else inputs
         # Models repeat layers (every block of a ResNet has the same BatchNormalization): one
         # formula per distinct (class, config but the name, input shape) in this model.
@@ -421,6 +434,24 @@ class _Describer:
             known = self._seen[key] = (weights, _formula_text(expectation.derivation, len(weights)), expectation.output_shape)
         weights, formula, out = known
         return LayerRow(name, class_name, out, weights, formula), out
+
+    def _with_vocabulary(self, name: str, config: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A lookup layer in a model file whose config holds no vocabulary list was adapted (or
+        given a vocabulary file): Keras saves the vocabulary as an asset and records its size in
+        ``vocabulary_size`` (Keras 3.15, tf-keras 2.21).  The caller's ``vocabularies[name]`` (the
+        asset's tokens, or their count) comes first, then that size; the formula is told that the
+        vocabulary is an asset (so it does not ask for adapt())."""
+        if isinstance(config.get("vocabulary"), list):  # given in the config: Keras saves no asset
+            return config
+        given = self.vocabularies.get(name)
+        out = {k: v for k, v in config.items() if k != "vocabulary"}
+        size: Any = config.get("vocabulary_size")
+        if isinstance(given, int) and not isinstance(given, bool):
+            size = given
+        elif isinstance(given, Sequence) and not isinstance(given, str):
+            size = len(given)
+        out[ASSET_VOCABULARY] = size if isinstance(size, int) and not isinstance(size, bool) else None
+        return out
 
     @staticmethod
     def _is_model(entry: Mapping[str, Any]) -> bool:
@@ -580,8 +611,9 @@ class _Describer:
     def _node_index(self, layers: Mapping[str, _Layer], ref: _Ref, *, io: bool = False) -> int:
         """Where call ``ref.node`` of a layer sits among the calls its config lists.
 
-        Keras 2 numbers the calls of a nested model whose first layer is an InputLayer from 1 (node
-        0 is its construction; ``_should_skip_first_node``), in nodes and in ``input_layers`` /
+        Keras 2 numbers the calls of a nested model whose first layer is an InputLayer (or, in a
+        Keras 2.0–2.3 Sequential, holds the input shape) from 1 (node 0 is its construction;
+        ``_should_skip_first_node``), in nodes and in ``input_layers`` /
         ``output_layers`` alike.  Keras 3 numbers calls from 0 in nodes (``serialize_node`` drops
         the nodes of other graphs) but from 1 for a nested ``Functional`` in ``input_layers`` /
         ``output_layers`` (``get_config``'s ``node_reindexing_map``; ``functional_from_config``
@@ -591,7 +623,14 @@ class _Describer:
             if self._keras3_format(layer):
                 return ref.node - 1 if io and layer.class_name == "Functional" else ref.node
             inner = (layer.config.get("config") or {}).get("layers") or [{}]
-            return ref.node - 1 if inner[0].get("class_name") == "InputLayer" else ref.node
+            first = inner[0] if isinstance(inner[0], Mapping) else {}
+            # Keras 2.0–2.3 wrote a nested Sequential without its InputLayer, the first layer
+            # holding the input shape; Keras builds that InputLayer, so the calls start at 1 too.
+            shaped = isinstance(first.get("config"), Mapping) and any(
+                k in first["config"] for k in ("batch_input_shape", "batch_shape")
+            )
+            skip = first.get("class_name") == "InputLayer" or (layer.class_name == "Sequential" and shaped)
+            return ref.node - 1 if skip else ref.node
         return ref.node
 
     @staticmethod
@@ -635,13 +674,39 @@ class _Describer:
         elif layer.class_name in ("TFOpLambda", "SlicingOpLambda") and not self.keras3:
             row, out = self._guarded_op2(layer, _layer_inputs(args), kwargs)
         else:
-            row, out = self._guarded(layer.config, _layer_inputs(args), {})
+            bound = _bind_call(layer.class_name, layer.config.get("config") or {}, args, kwargs, self.version)
+            row, out = self._guarded(layer.config, bound.inputs, {})
+            if row.error is None and not isinstance(out, _Unknown) and (bound.states or bound.scores or bound.cell):
+                row, out = self._call_options(layer, bound, row, out)
         if isinstance(out, _Unknown):
             layer.outputs[i] = [out]
         else:
             layer.outputs[i] = _outputs_of(out)
         if layer.row is None:
             layer.row = row
+
+    def _call_options(
+        self, layer: _Layer, bound: _Bound, row: LayerRow, out: OutputShape
+    ) -> tuple[LayerRow, Value | OutputShape]:
+        """What the call's own arguments add to a described row: Keras 2 refuses an
+        ``initial_state`` that does not fit the cells; ``return_attention_scores=True`` adds the
+        scores as a second output; a cell called on states returns the new states too."""
+        cfg = Config(layer.class_name, layer.config.get("config") or {}, self.version)
+        try:
+            if bound.states and all(_is_shape(s) for s in bound.states) and _is_shape(bound.inputs):
+                check_initial_state(cfg, bound.inputs, list(bound.states))
+            if bound.scores:
+                scores = attention_scores_shape(cfg, bound.inputs)
+                out = (out, scores)  # type: ignore[assignment]
+                row = replace(row, output_shape=out)
+            if bound.cell and _is_shape(bound.inputs) and _is_shape(out):
+                out = cell_call_outputs(cfg, bound.inputs, out)  # type: ignore[arg-type]
+                row = replace(row, output_shape=out)
+        except InvalidLayerError as exc:
+            return LayerRow(layer.name, layer.class_name, None, (), "", str(exc), False), _Unknown(
+                f"depends on {layer.name} ({layer.class_name}), which Keras would refuse"
+            )
+        return row, out
 
     def _guarded_op2(self, layer: _Layer, inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, Value | OutputShape]:
         """A Keras 2 TF op with its call kwargs (tensors among them as :class:`ops.Tensor`)."""
@@ -717,9 +782,116 @@ def _flat_shapes(x: Any) -> list[Any]:
     return []
 
 
+_LOOKUPS = frozenset({"TextVectorization", "StringLookup", "IntegerLookup"})
+#: Names a layer's first call argument goes by when it is passed by keyword (Keras 3 keeps the
+#: keyword: ``Dense(4)(inputs=x)`` is ``{"args": [], "kwargs": {"inputs": x}}``; Keras 2 moves it
+#: to the first argument).
+_FIRST_ARG = ("inputs", "sequences", "sequence", "x", "input", "features")
+
+
+@dataclass
+class _Bound:
+    """A layer call's arguments as the layer's formula sees them: ``inputs`` (its shape or tuple
+    of shapes), the RNN ``initial_state`` tensors, and whether the attention scores are returned."""
+
+    inputs: Any
+    states: list[Any] = field(default_factory=list)
+    scores: bool = False
+    #: an RNN cell called on (inputs, states): its new states are outputs too
+    cell: bool = False
+
+
+def _first_arg(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    if args:
+        return args[0]
+    for key in _FIRST_ARG:
+        if key in kwargs:
+            return kwargs[key]
+    return None
+
+
+def _single(x: Any) -> Any:
+    """One tensor argument: its shape (an unknown stays unknown); a nested value: its shapes."""
+    shapes = _flat_shapes(x)
+    return shapes[0] if len(shapes) == 1 else tuple(shapes)
+
+
+def _bind_call(
+    class_name: str, config: Mapping[str, Any], args: Sequence[Any], kwargs: Mapping[str, Any], version: KerasVersion
+) -> _Bound:
+    """Which call arguments are the layer's inputs.
+
+    * MultiHeadAttention / GroupQueryAttention: ``(query, value, key=None, ...)``, by position or
+      keyword; Keras 2 stores everything after the query in the node's kwargs
+      (``[["q", 0, 0, {"value": ["v", 0, 0], "key": ...}]]``).  The inputs are (query, value[, key]);
+      masks are not inputs.
+    * Attention / AdditiveAttention: the list ``inputs=[query, value(, key)]``; masks are not inputs.
+    * RNN layers and Bidirectional: the sequence.  ``initial_state`` (second positional argument
+      or keyword in Keras 3) is kept aside; Keras 2 folds the states and constants into the inputs
+      list (``RNN.__call__``: ``[sequence, *states, *constants]``, the last ``num_constants``
+      being constants) and so serializes them as further inbound tensors.
+    * RNN cells: ``cell(inputs, states)``; the states make the new states outputs too.
+    * Every other layer with a formula: its first argument (a tensor or a list of them); further
+      positional tensors are masks or options (``CategoryEncoding(x, count_weights)``).
+      A class without a formula keeps them all (a custom layer may take several tensors).
+    """
+    kw = dict(kwargs)
+    if class_name in QUERY_VALUE_KEY:
+        names = ("query", "value", "key")
+        values = [args[i] if i < len(args) else kw.get(n) for i, n in enumerate(names)]
+        scores = bool(kw.get("return_attention_scores")) or (len(args) > 7 and args[7] is True)
+        parts = [_single(v) for v in values if v is not None]
+        return _Bound(tuple(parts) if len(parts) > 1 else (parts[0] if parts else ()), scores=scores)
+    if class_name in LIST_ATTENTION:
+        scores = bool(kw.get("return_attention_scores")) or (len(args) > 3 and args[3] is True)
+        first = _first_arg(args, kw)
+        return _Bound(_layer_inputs([first]) if first is not None else (), scores=scores)
+    if class_name in RNN_CALLS:
+        sequence = _first_arg(args, kw)
+        states: Any = args[1] if len(args) > 1 else kw.get("initial_state")
+        if not version.is_keras3 and isinstance(sequence, list):
+            items = list(sequence)
+            constants = config.get("num_constants")
+            if isinstance(constants, int) and not isinstance(constants, bool) and 0 < constants < len(items):
+                items = items[:-constants]
+            if len(items) > 1:
+                states = items[1:]
+            sequence = items[0] if items else None
+        flat_states = _flat_shapes(states) if states is not None else []
+        return _Bound(_single(sequence) if sequence is not None else (), states=flat_states)
+    if class_name in CELL_CALLS:
+        cell_states: Any = args[1] if len(args) > 1 else kw.get("states")
+        first = _first_arg(args, kw)
+        return _Bound(_single(first) if first is not None else (), cell=cell_states is not None)
+    first = _first_arg(args, kw)
+    if not args and first is not None:
+        return _Bound(_layer_inputs([first]))
+    if args and _has_formula(class_name, version):
+        return _Bound(_layer_inputs(args[:1]))
+    return _Bound(_layer_inputs(args))
+
+
+_FORMULA_KNOWN: dict[tuple[str, str], bool] = {}
+
+
+def _has_formula(class_name: str, version: KerasVersion) -> bool:
+    """A layer class with a formula (not a model, not a Lambda): its call signature is Keras's."""
+    key = (class_name, str(version))
+    known = _FORMULA_KNOWN.get(key)
+    if known is None:
+        known = class_name not in MODEL_CLASSES and class_name != "Lambda"
+        if known:
+            try:
+                ops.lookup(class_name, version)
+            except UnknownLayerError:
+                known = False
+        _FORMULA_KNOWN[key] = known
+    return known
+
+
 def _layer_inputs(args: Sequence[Any]) -> Any:
     """A layer's input: its first argument's tensors (one shape, or a tuple of shapes for a list),
-    followed by further positional tensors (``MultiHeadAttention(query, value)``)."""
+    followed by further positional tensors (a custom layer without a formula may take several)."""
     if not args:
         return ()
     first = args[0]
@@ -753,12 +925,20 @@ def expect_model(
     *,
     keras: str | KerasVersion = "3",
     input_shapes: Shape | Sequence[Shape] | None = None,
+    vocabularies: Mapping[str, int | Sequence[Any]] | None = None,
 ) -> ModelExpectation:
     """What Keras ``keras`` builds for ``model_config`` (``json.loads(model.to_json())``, or a
     ``.keras`` file's ``config.json``): one row per top-level layer, in ``model.layers`` order,
     and the totals.  ``input_shapes`` (batch axis included, one per model input; a shape one dim
     shorter than the model's input spec is taken as without the batch axis) replaces the input
     specs, e.g. for models with None spatial dims.
+
+    ``vocabularies`` maps the name of a StringLookup / IntegerLookup / TextVectorization layer
+    whose config holds no vocabulary (adapted: Keras saves it as an asset,
+    ``assets/.../vocabulary.txt``) to that vocabulary: the asset's tokens (a list, special tokens
+    included, as Keras writes it) or their count (Keras's ``vocabulary_size()``).  Without it the
+    config's own ``vocabulary_size`` is used; where neither says the size, a non-int encoding row
+    is ``no_formula`` ("the vocabulary is not in the config (saved as an asset)").
 
     Layers without a formula (a Lambda without ``output_shape``, an unknown custom class, an
     unknown TF op) get a row with ``no_formula`` and the rest of the model is still described;
@@ -770,7 +950,7 @@ def expect_model(
         raise InvalidLayerError(f"model config must be a mapping, got {type(model_config).__name__}")
     if "class_name" not in model_config and isinstance(model_config.get("config"), Mapping):
         model_config = {"class_name": "Functional", **model_config}
-    result = _Describer(version).model(model_config, _normalise_overrides(input_shapes))
+    result = _Describer(version, vocabularies).model(model_config, _normalise_overrides(input_shapes))
     if version.is_keras3:
         counter = iter(range(1 << 62))
         result = replace(result, layers=tuple(_number_auto_names(r, counter) for r in result.layers))

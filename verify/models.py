@@ -212,7 +212,13 @@ def custom_class_reason(spec: Mapping[str, Any], version: str, *, layer: bool) -
         return None
     if isinstance(module, str) and module.startswith(("keras.src.ops", "keras.ops")):
         return None  # a Keras 3 operation node
-    foreign = "module" in spec and not (isinstance(module, str) and module.startswith("keras"))
+    if "module" in spec and isinstance(module, str) and module.startswith("keras"):
+        # Keras 3 (or 2.13+) names the Keras module that defines it (an application's LayerScale
+        # too): a Keras class, unless it is one of another Keras line.
+        if class_name in _known_classes(None) and class_name not in _known_classes(version):
+            return f"{class_name} is not a class of Keras {version}"
+        return None
+    foreign = "module" in spec
     if not foreign and not (layer or _looks_like_layer(spec)):
         return None
     if not foreign and class_name in _known_classes(version):
@@ -621,13 +627,30 @@ def _node_output_shape(layer: Any, model: Any) -> OutputShape | None:
     if outputs is None:
         return None
     if isinstance(outputs, (list, tuple)):
-        shapes = [_dims(o.shape) for o in outputs]
+        shapes = [_dims(o.shape) for o in _flat(outputs)]
         return shapes[0] if len(shapes) == 1 else tuple(shapes)
     return _dims(outputs.shape)
 
 
+def _flat(value: Any) -> list[Any]:
+    """Tensors of a nested output structure (an RNN cell's ``(h, [h, c])``), in order."""
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _flat(v)]
+    if isinstance(value, Mapping):
+        return [t for v in value.values() for t in _flat(v)]
+    return [value]
+
+
+def _variables(weights: Iterable[Any]) -> list[Any]:
+    """The variables among ``layer.weights``: tf-keras lookup layers list a ``VocabWeightHandler``
+    there too, which has no shape and holds no parameters (``count_params()`` skips it)."""
+    return [w for w in weights if hasattr(w, "shape")]
+
+
 def _observe_layer(layer: Any, model: Any, trainable_ids: set[int], stand_in_cls: type | None) -> LayerObservation:
-    weights = tuple(Weight(normalise_weight_name(w.name), _dims(w.shape), id(w) in trainable_ids) for w in layer.weights)
+    weights = tuple(
+        Weight(normalise_weight_name(w.name), _dims(w.shape), id(w) in trainable_ids) for w in _variables(layer.weights)
+    )
     try:
         count: int | None = int(layer.count_params())
     except Exception:  # noqa: BLE001 - an unbuilt weightless layer
@@ -655,7 +678,7 @@ def observe_model(env: KerasEnv, model: Any, pruned: Mapping[str, str] | None = 
 
     def size(weights: Iterable[Any]) -> int:
         seen: dict[int, Any] = {}
-        for w in weights:
+        for w in _variables(weights):
             seen.setdefault(id(w), w)
         return sum(math.prod(d or 0 for d in _dims(w.shape)) for w in seen.values())
 

@@ -282,3 +282,42 @@ def reversible_embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
             d.weight("reverse_embeddings_scale", [("⌈D/128⌉", groups), ("V", vocab)], trainable=False)
             d.weight("reverse_embeddings_zero", [("⌈D/128⌉", groups), ("V", vocab)], trainable=False)
     d.output((*xs, dim), "(*input, D)")
+
+
+# -- call options (whole models) --------------------------------------------------------------
+
+#: Layers called as ``layer(query, value, key=None, ..., return_attention_scores=False, ...)``.
+QUERY_VALUE_KEY = frozenset({"MultiHeadAttention", "GroupQueryAttention", "GroupedQueryAttention"})
+#: Layers called as ``layer([query, value(, key)], mask=None, ..., return_attention_scores=False)``.
+LIST_ATTENTION = frozenset({"Attention", "AdditiveAttention"})
+
+
+def attention_scores_shape(cfg: Config, x: Shape | tuple[Shape, ...]) -> Shape:
+    """The second output of a call with ``return_attention_scores=True`` (the true, eager shape).
+
+    Attention / AdditiveAttention: (*query[:-1], Tv), Tv = key[-2] (key defaults to value).
+    MultiHeadAttention: the product of its attention einsum (``_build_attention_equation``) on the
+    projected query (*query[:-1], H, Dk) and key (*key[:-1], H, Dk): the non-attention axes of
+    the query (batch, heads, …), then the query's attention axes, then the key's; with the
+    default attention_axes on (B, Tq, d) and (B, Tv, d): (B, H, Tq, Tv).  Keras 3's *symbolic*
+    shape says (B, H, Tq, Tq) (``compute_output_spec`` uses the query length twice).
+    GroupQueryAttention: (B, num_query_heads, Tq, Tk)."""
+    shapes = _inputs(cfg, x)
+    q, v = shapes[0], shapes[1]
+    k = shapes[2] if len(shapes) > 2 else v
+    if cfg.class_name in LIST_ATTENTION:
+        return (*q[:-1], k[-2])
+    if cfg.class_name in ("GroupQueryAttention", "GroupedQueryAttention"):
+        return (q[0], cfg.integer("num_query_heads"), q[1], k[1])
+    heads = cfg.raw.get("num_heads")
+    key_dim = cfg.raw.get("key_dim")
+    qp: tuple[Dim, ...] = (*q[:-1], heads, key_dim)
+    kp: tuple[Dim, ...] = (*k[:-1], heads, key_dim)
+    rank = len(qp)
+    raw_axes = cfg.raw.get("attention_axes")
+    if raw_axes is None:
+        axes = tuple(range(1, rank - 2))
+    else:
+        axes = tuple(a % rank for a in ((raw_axes,) if isinstance(raw_axes, int) else raw_axes))
+    batch_dims = [i for i in range(rank) if i not in axes and i != rank - 1]
+    return (*(qp[i] for i in batch_dims), *(qp[i] for i in axes), *(kp[i] for i in axes))

@@ -20,7 +20,7 @@ from typing import Any
 
 from .._config import Config
 from .._derivation import Derivation
-from .._model import Dim, Shape
+from .._model import Dim, Shape, UnknownLayerError
 from .._registry import register
 from .._shapes import conv_length
 from ._common import has, needs, single
@@ -383,6 +383,37 @@ def hashed_crossing(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation)
 # -- lookups ---------------------------------------------------------------------------------
 
 
+#: Key the whole-model engine (``formulas._graph``) adds to the config of a lookup layer
+#: (StringLookup, IntegerLookup, TextVectorization) read from a model file: the vocabulary comes
+#: from outside the config (an adapted layer saves it as an asset, ``assets/.../vocabulary.txt``).
+#: Its value is Keras's ``vocabulary_size()`` (the tokens plus the OOV indices, plus the mask in
+#: ``int`` mode: the asset file's line count), taken from the caller or the config's own
+#: ``vocabulary_size``, or None when nothing says it.  A single layer (``formulas.expect``) never
+#: has it: built alone without a vocabulary, Keras's eager call fails ("Table not initialized").
+ASSET_VOCABULARY = "__vocabulary_from_assets__"
+
+
+def _asset_vocabulary(cfg: Config) -> tuple[bool, int | None]:
+    """(the vocabulary is an asset, its size if known)."""
+    if ASSET_VOCABULARY not in cfg.raw:
+        return False, None
+    size = cfg.raw[ASSET_VOCABULARY]
+    return True, size if isinstance(size, int) and not isinstance(size, bool) else None
+
+
+def _asset_depth(cfg: Config, mode: str, d: Derivation) -> int:
+    """The depth of a non-int encoding from a vocabulary saved as an asset: Keras's
+    ``vocabulary_size()`` (in a non-int mode the tokens plus the OOV indices, no mask)."""
+    _, size = _asset_vocabulary(cfg)
+    if size is None:
+        raise UnknownLayerError(
+            f"{cfg.class_name}: output_mode={mode!r}: the vocabulary is not in the config (saved as an asset) "
+            "and the config has no vocabulary_size, so the output depth is unknown"
+        )
+    d.note(f"depth = vocabulary_size = {size} (the vocabulary is saved as an asset)")
+    return size
+
+
 def _lookup_depth(cfg: Config, mode: str, vocab: Sequence[Any] | None, default_mask: object, d: Derivation) -> Dim:
     """Output depth of a non-int lookup: max_tokens when padded, else len(vocabulary) +
     num_oov_indices (the mask token takes no output slot)."""
@@ -394,6 +425,8 @@ def _lookup_depth(cfg: Config, mode: str, vocab: Sequence[Any] | None, default_m
         if max_tokens is None:
             raise cfg.fail("pad_to_max_tokens=True needs max_tokens")
         return max_tokens
+    if vocab is None and _asset_vocabulary(cfg)[0]:
+        return _asset_depth(cfg, mode, d)
     if vocab is None:
         raise cfg.fail(f"output_mode={mode!r} without a vocabulary needs adapt() (or pad_to_max_tokens)")
     size = len(vocab) + num_oov
@@ -420,14 +453,15 @@ def _lookup(cfg: Config, x: Shape, d: Derivation, *, string: bool) -> None:
     if invert and mode != "int":
         raise cfg.fail(f"invert=True needs output_mode='int', got {mode!r}")
     d.arg("output_mode", mode)
-    if mode == "tf_idf" and vocab is not None and not cfg.has("idf_weights"):
+    assets = _asset_vocabulary(cfg)[0]
+    if mode == "tf_idf" and vocab is not None and not cfg.has("idf_weights") and not assets:
         raise cfg.fail("output_mode='tf_idf' with a vocabulary needs idf_weights")
     if mode != "tf_idf" and cfg.has("idf_weights"):
         raise cfg.fail("idf_weights is only used with output_mode='tf_idf'")
     if mode == "tf_idf" and not cfg.keras.is_keras3:
         d.weight("Variable", [("None", None)], trainable=False)
         d.note("Keras 2 keeps the idf weights in a variable of unknown length (counted as 0)")
-    if vocab is None and mode == "int":
+    if vocab is None and mode == "int" and not assets:
         raise cfg.fail("no vocabulary: the lookup table needs adapt() or a vocabulary")
     if mode == "int":
         d.output(x, "input shape")
@@ -473,7 +507,8 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
     if ngrams is not None and not isinstance(ngrams, (int, list, tuple)):
         raise cfg.fail(f"ngrams={ngrams!r} must be an integer or a list of integers")
     vocab = _vocabulary(cfg)
-    if mode == "tf_idf" and vocab is not None and not cfg.has("idf_weights"):
+    assets = _asset_vocabulary(cfg)[0]
+    if mode == "tf_idf" and vocab is not None and not cfg.has("idf_weights") and not assets:
         raise cfg.fail("output_mode='tf_idf' with a vocabulary needs idf_weights")
     if mode == "tf_idf" and not cfg.keras.is_keras3:
         d.weight("Variable", [("None", None)], trainable=False)
@@ -481,7 +516,7 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
         raise cfg.fail(f"input {x} must be rank 1, or rank 2 with last dim 1, when split is set")
     batch = x[0] if x else None
     if mode == "int":
-        if vocab is None:
+        if vocab is None and not assets:
             raise cfg.fail("no vocabulary: the lookup table needs adapt() or a vocabulary")
         if split is None:
             out = x if seq is None else (*x[:-1], seq)
@@ -495,6 +530,8 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
         if max_tokens is None:
             raise cfg.fail("pad_to_max_tokens=True needs max_tokens")
         depth = max_tokens
+    elif vocab is None and assets:
+        depth = _asset_depth(cfg, mode, d)
     else:
         if vocab is None:
             raise cfg.fail(f"output_mode={mode!r} without a vocabulary needs adapt() (or pad_to_max_tokens)")

@@ -309,3 +309,77 @@ def _prod(values: tuple[int, ...]) -> int:
 
 for _n in (1, 2, 3):
     register(f"ConvLSTM{_n}D", family="recurrent")(_conv_lstm(_n))
+
+
+# -- call options (whole models) --------------------------------------------------------------
+
+#: Layers called as ``layer(sequences, initial_state=None, mask=None, training=None)`` (Keras 2
+#: also ``constants=None``); Keras 2 serializes the states and constants as further inputs.
+RNN_CALLS = RECURRENT_LAYERS | {"Bidirectional"}
+
+
+def _compatible(given: Shape, expected: Shape) -> bool:
+    return len(given) == len(expected) and all(a is None or b is None or a == b for a, b in zip(given[1:], expected[1:]))
+
+
+def check_initial_state(cfg: Config, x: Shape, states: list[Shape]) -> None:
+    """An ``initial_state`` Keras refuses when it builds the layer.  The states do not change the
+    weights or the output.
+
+    Keras 2 (``tf_keras/src/layers/rnn/base_rnn.py`` ``_validate_state_spec``): as many states as
+    the cell has (LSTM 2, GRU and SimpleRNN 1, stacked cells: all theirs) and each state's shape
+    without the batch axis compatible with its size.  ConvLSTM (``base_conv_rnn.py``): the states'
+    channel dims must equal [filters, filters].  Bidirectional: an even number of states, the
+    first half for the forward layer.  Keras 3 accepts any states symbolically (a wrong one fails
+    only when the model runs), so nothing is checked there."""
+    if cfg.keras.is_keras3 or not states:
+        return
+    spec: dict[str, Any]
+    if cfg.class_name == "Bidirectional":
+        if len(states) % 2:
+            raise cfg.fail(
+                f"initial_state must hold the forward states then the backward states (an even number), got {len(states)}"
+            )
+        raw = dict(cfg.raw)
+        for key in ("layer", "backward_layer"):
+            inner = raw.get(key)
+            if isinstance(inner, Mapping):
+                raw[key] = {**inner, "config": {**(inner.get("config") or {}), "return_state": True}}
+        spec = {"class_name": cfg.class_name, "config": raw}
+        inner_layer = raw.get("layer") or {}
+        conv = str(inner_layer.get("class_name", "")).startswith("ConvLSTM")
+        leading = 2 if "merge_mode" in cfg.raw and cfg.raw["merge_mode"] is None else 1
+    else:
+        spec = {"class_name": cfg.class_name, "config": {**cfg.raw, "return_state": True}}
+        conv = cfg.class_name.startswith("ConvLSTM")
+        leading = 1
+    out = nested(cfg, spec, x).output_shape
+    expected: list[Shape] = list(out[leading:])  # type: ignore[arg-type]
+    shown = [list(s[1:]) for s in expected]
+    if len(states) != len(expected):
+        raise cfg.fail(f"initial_state has {len(states)} state(s) {states}; the layer's cells take {len(expected)}: {shown}")
+    for given, want in zip(states, expected):
+        if conv:
+            channels_first = (
+                cfg.raw.get("data_format") or ((cfg.raw.get("layer") or {}).get("config") or {}).get("data_format")
+            ) == "channels_first"
+            axis = 1 if channels_first else len(want) - 1
+            ok = len(given) == len(want) and given[axis] == want[axis]
+        else:
+            ok = _compatible(given, want)
+        if not ok:
+            raise cfg.fail(f"initial_state {given} does not fit the cell's state {tuple(want[1:])} (without the batch axis)")
+
+
+#: Cells called directly in a functional model: ``cell(inputs, states)``.
+CELL_CALLS = frozenset({*_GATES, "StackedRNNCells"})
+
+
+def cell_call_outputs(cfg: Config, x: Shape, out: Shape) -> tuple[Shape, ...]:
+    """A cell called on ``(inputs, states)`` returns ``(output, new_states)``; the model sees
+    them flattened: the output, then one (batch, size) per state (LSTMCell h and c; GRUCell and
+    SimpleRNNCell h, nested in a list or not; StackedRNNCells every cell's, in cell order)."""
+    units = out[-1]
+    assert units is not None  # a cell's output size is its units
+    sizes = _state_sizes(cfg, {"class_name": cfg.class_name, "config": cfg.raw}, units)
+    return (out, *((x[0], s) for s in sizes))
