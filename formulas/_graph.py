@@ -350,6 +350,17 @@ def _spec_shape(config: Mapping[str, Any]) -> Shape | None:
     return None
 
 
+def _first_layer_spec(entry: Mapping[str, Any]) -> Shape | None:
+    """The input shape a Sequential's first layer declares; a nested model as the first layer
+    (Keras 1/2.0 files) declares it in its own first layer."""
+    config = entry.get("config") or {}
+    spec = _spec_shape(config) if isinstance(config, Mapping) else None
+    layers = config.get("layers") if isinstance(config, Mapping) else None
+    if spec is None and isinstance(layers, list) and layers and isinstance(layers[0], Mapping):
+        return _first_layer_spec(layers[0])
+    return spec
+
+
 def _fit_override(given: Shape, spec: Shape | None) -> Shape:
     """An override with the batch axis (as :func:`formulas.expect` takes it), or one dim shorter
     than the spec: then without the batch axis (as ``--input-shape`` is written)."""
@@ -479,7 +490,7 @@ class _Describer:
             spec = _spec_shape(entries[0].get("config") or {})
             entries = entries[1:]
         elif entries:
-            spec = _spec_shape(entries[0].get("config") or {})
+            spec = _first_layer_spec(entries[0])
         if spec is None and config.get("build_input_shape") is not None:
             spec = as_shape(config["build_input_shape"], "build_input_shape")
         current: Any

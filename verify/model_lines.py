@@ -15,10 +15,12 @@ import importlib.metadata as md
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,8 @@ LINES = ("3", "2")
 NOT_BUILT = frozenset({Status.KERAS_ONLY_INVALID, Status.BOTH_INVALID, Status.SKIPPED})
 #: How long a child process may take to import Keras, build and observe a model.
 CHILD_TIMEOUT = 900
+#: Keras bugs in loading model files, with their evidence.
+LOADER_ISSUES = Path(__file__).parent / "data" / "loader_issues.json"
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def formula_only_rows(expected: Any, detail: str, version: str) -> list[dict[str
 def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -> LineResult:
     """Check the file on the Keras this process imports (which must be of ``line``)."""
     from .harness import KerasEnv
-    from .models import ModelLoadError, compare_model, load_model_file, observe_model
+    from .models import ModelLoadError, NothingToBuild, compare_model, load_model_file, observe_model
     from .zoo import layer_rows
 
     env = KerasEnv()
@@ -155,29 +159,102 @@ def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -
         return LineResult(line, version, backend, Status.FORMULA_ONLY_INVALID, f"formula: {' '.join(str(exc).split())}")
     try:
         model, safe = load_model_file(env, model_file, shapes)
+    except NothingToBuild as exc:
+        return _nothing_built(expected, exc.pruned, line, version, backend)
     except ModelLoadError as exc:
         status = Status.KERAS_ONLY_INVALID if expected.complete else Status.BOTH_INVALID
         detail = _without_path(str(exc), model_file.path).replace(f"refused by Keras {version}:", "refused:", 1)
         first = next((r for r in (*expected.layers, *expected.operations) if r.error is not None and not r.no_formula), None)
         if first is not None:
-            detail += f" (the engine agrees: {first.name}: {first.error})"
+            detail += f" (the engine refuses it too: {first.name}: {first.error})"
+        issue = known_loader_issue(detail, line, model_file)
+        if issue is not None:
+            detail = _explained(detail, issue)
         return LineResult(
             line, version, backend, status, detail, expected.total, rows=tuple(formula_only_rows(expected, detail, version))
         )
-    observed = observe_model(env, model, safe.pruned)
+    try:
+        observed = observe_model(env, model, safe.pruned)
+    except ModelLoadError as exc:
+        status = Status.KERAS_ONLY_INVALID if expected.complete else Status.BOTH_INVALID
+        detail = f"refused: {exc}"
+        return LineResult(
+            line, version, backend, status, detail, expected.total, rows=tuple(formula_only_rows(expected, detail, version))
+        )
     check = compare_model(name, expected, observed, version, backend)
+    status, detail = check.status, check.detail
+    issue = None if status is Status.MATCH else known_loader_issue(detail, line, model_file)
+    if issue is not None:
+        status, detail = Status.KNOWN_ISSUE, _explained(detail, issue)
     return LineResult(
         line,
         version,
         backend,
-        check.status,
-        check.detail,
+        status,
+        detail,
         expected.total,
         observed.count_params,
         observed.trainable,
         observed.non_trainable,
         tuple(layer_rows(check)),
     )
+
+
+@cache
+def loader_issues() -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(LOADER_ISSUES.read_text(encoding="utf-8"))["issues"])
+
+
+def file_conditions(model_file: ModelFile) -> frozenset[str]:
+    """Facts about a file that a loader issue may require (its ``when``)."""
+    found = set()
+    layers = (model_file.config.get("config") or {}).get("layers") or []
+    first = layers[0] if layers and isinstance(layers[0], dict) else {}
+    if (
+        model_file.config.get("class_name") == "Sequential"
+        and first.get("class_name") != "InputLayer"
+        and (first.get("config") or {}).get("batch_input_shape") is not None
+    ):
+        found.add("sequential-without-input-layer")
+    return frozenset(found)
+
+
+def known_loader_issue(detail: str, line: str, model_file: ModelFile) -> dict[str, Any] | None:
+    """The recorded Keras bug that explains a line's verdict on this file, if one does."""
+    conditions = file_conditions(model_file)
+    for issue in loader_issues():
+        if line not in issue["lines"] or (issue["serialization"] == "keras1/2" and model_file.keras3_serialized):
+            continue
+        if issue.get("when") and issue["when"] not in conditions:
+            continue
+        if re.search(issue["pattern"], detail):
+            return issue
+    return None
+
+
+def _explained(detail: str, issue: dict[str, Any]) -> str:
+    links = " ".join(issue["links"])
+    return f"{detail} — known Keras issue {issue['id']}: {issue['summary']}{f' ({links})' if links else ''}"
+
+
+def _nothing_built(expected: Any, pruned: dict[str, str], line: str, version: str, backend: str) -> LineResult:
+    """Every layer but the inputs set aside: each row says why, and the model is not checked."""
+    from .models import LayerCheck, ModelCheck
+    from .zoo import layer_rows
+
+    checks = []
+    for row in expected.layers:
+        if row.name in pruned:
+            checks.append(LayerCheck(row.name, row.class_name, row, None, Status.NO_FORMULA, pruned[row.name]))
+        elif row.error is not None:
+            status = Status.NO_FORMULA if row.no_formula else Status.FORMULA_ONLY_INVALID
+            checks.append(LayerCheck(row.name, row.class_name, row, None, status, f"formula: {row.error}"))
+        else:
+            checks.append(LayerCheck(row.name, row.class_name, row, None, Status.SKIPPED, "an input: nothing after it is built"))
+    first, why = next(iter(pruned.items()), ("?", ""))
+    detail = f"0 of {len(checks)} layers checked: every layer after the inputs depends on {first!r} ({why})"
+    check = ModelCheck(expected.name, Status.NO_FORMULA, detail, version, backend, expected, None, tuple(checks))
+    return LineResult(line, version, backend, Status.NO_FORMULA, detail, expected.total, rows=tuple(layer_rows(check)))
 
 
 def _without_path(text: str, path: Path) -> str:

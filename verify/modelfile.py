@@ -464,25 +464,36 @@ def _from_config(
 
 def legacy_layer_specs(value: Any) -> Any:
     """A copy in the form Keras 2's ``.h5`` writer gives a config: Keras 2.13+'s ``to_json()`` adds
-    ``module``, ``registered_name`` and ``build_config`` beside each layer, which sends Keras 3's
-    loader down its new deserializer, where Keras 2 layer arguments fail (the same model's ``.h5``
-    loads).  Initializers and other objects keep theirs, as in the ``.h5``."""
+    ``module``, ``registered_name`` and ``build_config`` beside each of a model's layers, which
+    sends Keras 3's loader down its new deserializer, where Keras 2 layer arguments fail (the same
+    model's ``.h5`` loads).  A wrapper's inner layer and other objects keep theirs, as in the ``.h5``."""
     if isinstance(value, Mapping):
-        config = value.get("config")
-        layer = isinstance(value.get("class_name"), str) and isinstance(config, Mapping) and "name" in config
-        drop = ("module", "registered_name", "build_config") if layer else ()
-        return {k: legacy_layer_specs(v) for k, v in value.items() if k not in drop}
+        out = {}
+        for k, v in value.items():
+            if k == "layers" and isinstance(v, list):
+                out[k] = [_strip_spec(legacy_layer_specs(s)) for s in v]
+            else:
+                out[k] = legacy_layer_specs(v)
+        return out
     if isinstance(value, list):
         return [legacy_layer_specs(v) for v in value]
     return value
 
 
+def _strip_spec(spec: Any) -> Any:
+    if isinstance(spec, dict):
+        return {k: v for k, v in spec.items() if k not in ("module", "registered_name", "build_config")}
+    return spec
+
+
 def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
     """A Keras 1/2 configuration as Keras 3 builds it: each layer of a model that has no ``module``
-    goes through ``keras/src/legacy/saving/saving_utils.py: model_from_config``, which turns
-    ``batch_input_shape`` into ``batch_shape`` (InputLayer) or ``input_shape``, and an ``axis`` of
-    one element (``[3]``, Keras 2's BatchNormalization) or a float into an int.  (It also drops an
-    ``axis`` list of several elements, silently: that is a Keras bug, not copied here.)"""
+    goes through ``keras/src/legacy/saving/saving_utils.py: model_from_config``, which turns an
+    InputLayer's ``batch_input_shape`` into ``batch_shape``, and an ``axis`` of one element
+    (``[3]``, Keras 2's BatchNormalization) or a float into an int.  Two of its bugs are not copied
+    (``verify/data/loader_issues.json``): another layer's ``batch_input_shape`` becomes its
+    ``input_shape``, batch axis and all (an extra axis), and an ``axis`` list of several elements
+    is dropped."""
     view = legacy_layer_specs(config)
 
     def convert(spec: Any) -> Any:
@@ -493,9 +504,8 @@ def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
             body["layers"] = [convert(s) for s in body["layers"]]
         if "module" in spec:
             return spec
-        shape = body.pop("batch_input_shape", None)
-        if shape is not None:
-            body["batch_shape" if spec.get("class_name") == "InputLayer" else "input_shape"] = shape
+        if spec.get("class_name") == "InputLayer" and body.get("batch_input_shape") is not None:
+            body["batch_shape"] = body.pop("batch_input_shape")
         axis = body.get("axis")
         if isinstance(axis, list) and len(axis) == 1 and isinstance(axis[0], (int, float)):
             body["axis"] = int(axis[0])

@@ -62,6 +62,15 @@ class ModelLoadError(ValueError):
     """A model file or name that cannot be read or built: one line that names the path and why."""
 
 
+class NothingToBuild(ModelLoadError):
+    """Every layer but the inputs is set aside (opaque, custom, or downstream of one); ``pruned``
+    maps each to the reason."""
+
+    def __init__(self, message: str, pruned: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.pruned = dict(pruned)
+
+
 # -- observations ------------------------------------------------------------------------------
 
 
@@ -573,9 +582,9 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
     target = _without_compile_config(safe.config)
     if input_shapes:
         target = override_input_shapes(target, input_shapes, keras3=keras3_format)
-    if not _layer_specs(target):
-        first = next(iter(safe.pruned.values()), "")
-        raise ModelLoadError(f"{path}: nothing left to build once the layers Keras cannot be given are set aside ({first})")
+    if not [s for s in _layer_specs(target) if s.get("class_name") != "InputLayer"]:
+        first = next(iter(safe.pruned.items()), ("", ""))
+        raise NothingToBuild(f"{path}: nothing left to build once {first[0]!r} is set aside ({first[1]})", safe.pruned)
     custom = {STAND_IN: _stand_in_class(env)}
     try:
         if env.is_keras3:
@@ -591,7 +600,21 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported in one line, never as a traceback
-        raise ModelLoadError(f"{path}: refused by Keras {env.version}: {_error_text(exc)}") from None
+        raise ModelLoadError(f"{path}: refused by Keras {env.version}: {keras_error(exc)}") from None
+
+
+def keras_error(exc: BaseException) -> str:
+    """Keras's message in one line, its cause kept: a deserialization error quotes the whole config
+    before the cause ("Error when deserializing class 'X' using config={...}. Exception
+    encountered: ..."), so the config is cut, not the cause."""
+    text = " ".join(str(exc).split())
+    head, sep, cause = text.rpartition("Exception encountered:")
+    if sep:
+        head = head.split(" using config=")[0].split(" Please ensure")[0].strip().rstrip(".")
+        text = f"{head}: {cause.strip()}"
+    if len(text) > 600:
+        text = text[:597] + "..."
+    return f"{type(exc).__name__}: {text}"
 
 
 def _without_compile_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -671,7 +694,12 @@ def _observe_layer(layer: Any, model: Any, trainable_ids: set[int], stand_in_cls
 
 
 def observe_model(env: KerasEnv, model: Any, pruned: Mapping[str, str] | None = None) -> ModelObservation:
-    """What Keras built: per top-level layer and in total (unique weights)."""
+    """What Keras built: per top-level layer and in total (unique weights).  Raises
+    :class:`ModelLoadError` when Keras left the model unbuilt (a Sequential without an input shape)."""
+    if not getattr(model, "built", True):
+        raise ModelLoadError(
+            f"Keras {env.version} left the model unbuilt: its configuration gives no input shape (pass --input-shape)"
+        )
     trainable_ids = {id(w) for w in model.trainable_weights}
     stand_in_cls = getattr(env, "_stand_in", None)
     layers = tuple(_observe_layer(layer, model, trainable_ids, stand_in_cls) for layer in model.layers)
