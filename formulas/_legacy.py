@@ -16,7 +16,18 @@ the rest of paramproof understands, with notes saying what was converted.
   Keras 1 had one bias per gate, Keras 2.15's ``reset_after=True`` two), the Keras 1 behaviour is
   written out explicitly.  Keras 1-only classes (``MaxoutDense``, ``Highway``, …) are kept as they
   are (the engine reports them as having no formula) and a note says so.
-* Keras 2 and Keras 3 configs are returned unchanged.
+* A Keras 1 layer without ``dim_ordering`` (or with ``"default"``) gets the ordering the file's
+  own evidence gives: its other layers' explicit values (all, or most), else its backend (Theano →
+  ``th``), else its Keras version (1.0 → ``th``; 1.1 and 1.2 wrote ``image_dim_ordering: "tf"``
+  into a new ``keras.json``), else ``tf``; a note names the evidence.
+* In Keras 1 and 2.0–2.2 a ``dtype`` (Keras 1: ``input_dtype``) on the layer holding
+  ``batch_input_shape`` is the input's: it moves to the InputLayer put before a Sequential's first
+  layer.  A dict-form Keras 2.0–2.2 Sequential (written without its InputLayer) gets one too.
+* A nested model as a Sequential's first layer: the outer Sequential gets an InputLayer with the
+  input shape of the nested model's first layer (as tf-keras writes such a Sequential).
+* The multi-branch Sequential of Keras 1–2.1 (a first-layer ``Merge`` of sub-models) becomes the
+  functional model it computes.
+* Other Keras 2 and all Keras 3 configs are returned unchanged.
 
 Standard library only, like the rest of :mod:`formulas`.
 """
@@ -40,7 +51,8 @@ class Upgraded:
     ``config`` is ``{"class_name": ..., "config": {...}}`` (Keras 2 for converted files; a Keras 2
     or 3 config is the input itself).  ``notes`` say what was converted, one sentence each;
     ``source_format`` is ``"keras1"``, ``"list-sequential"`` (a Keras 2.0/2.1 list-form
-    Sequential), ``"keras2"`` or ``"keras3"``.  ``keras_version`` and ``backend`` are the file's
+    Sequential), ``"keras2"`` (a dict-form Keras 2.0–2.2 Sequential is given its InputLayer) or
+    ``"keras3"``.  ``keras_version`` and ``backend`` are the file's
     own (None when it does not say).
     """
 
@@ -257,7 +269,7 @@ def upgrade_config(data: Any, *, backend: str | None = None) -> Upgraded:
     ``backend`` ("theano" / "tensorflow") is the backend the Keras 1 file was saved with, used for
     ``dim_ordering="default"`` when the file does not name it itself.  Raises
     :class:`ModelFileError` on what cannot be converted, naming the layer and the value; never on
-    a Keras 2 or 3 config."""
+    a Keras 2.2+ or 3 config."""
     data = _parse_text(data)
     if isinstance(data, list):
         data = {"class_name": "Sequential", "config": data}
@@ -270,12 +282,104 @@ def upgrade_config(data: Any, *, backend: str | None = None) -> Upgraded:
     list_form = isinstance(data.get("config"), list)
     keras3, keras1, merge = _scan(data, version)
     fmt = "keras3" if keras3 else "keras2"
-    if not keras1 and not list_form and not merge:
+    old_sequential = not keras3 and not keras1 and not list_form and _needs_input_layer(data, version)
+    if not keras1 and not list_form and not merge and not old_sequential:
         return Upgraded(dict(data), (), fmt, version, file_backend)
-    converter = _Converter(keras1, backend or file_backend, version)
+    converter = _Converter(keras1, backend or file_backend, version, _orderings(data) if keras1 else {})
+    converter.input_dtype = keras1 or _input_dtype_era(data, version)
+    converter.names = _names(data)
     config = converter.model(data)
     fmt = "keras1" if keras1 else "list-sequential" if list_form else fmt
-    return Upgraded(config, converter.notes(list_form), fmt, version, file_backend)
+    notes = converter.notes(list_form)
+    if old_sequential:
+        notes = (f"Keras {version} Sequential config: Keras 2.0–2.2 wrote it without its InputLayer", *notes)
+    return Upgraded(config, notes, fmt, version, file_backend)
+
+
+def _version_before(version: str | None, major: int, minor: int) -> bool:
+    """Whether ``version`` ("2.1.6") is older than ``major.minor`` (False when it does not say)."""
+    if version is None:
+        return False
+    parts = version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0) < (major, minor)
+    except ValueError:
+        return False
+
+
+def _needs_input_layer(data: Mapping[str, Any], version: str | None) -> bool:
+    """A dict-form Keras 2.0–2.2 Sequential whose first layer holds the input shape (those Keras
+    versions wrote a Sequential without its InputLayer)."""
+    if data.get("class_name") != "Sequential" or version is None or not version.startswith(("2.0.", "2.1.", "2.2.")):
+        return False
+    config = data.get("config")
+    layers = config.get("layers") if isinstance(config, Mapping) else None
+    if not isinstance(layers, list) or not layers or not isinstance(layers[0], Mapping):
+        return False
+    return layers[0].get("class_name") != "InputLayer" and _input_shape_of(layers[0]) is not None
+
+
+def _input_dtype_era(data: Mapping[str, Any], version: str | None) -> bool:
+    """Whether a ``dtype`` on a layer holding ``batch_input_shape`` is the *input's* dtype (Keras
+    1's ``input_dtype``; Keras 2.0–2.2's ``Layer.__init__``), not the weights' (Keras 2.3+).  A
+    file without ``keras_version``: a list-form Sequential is Keras ≤ 2.1 unless its later layers
+    carry a ``dtype`` too (Keras 2.3+ wrote one on every layer)."""
+    if version is not None:
+        return _version_before(version, 2, 3)
+    config = data.get("config")
+    if not isinstance(config, list):
+        return False
+    return not any(isinstance(e, Mapping) and isinstance(e.get("config"), Mapping) and "dtype" in e["config"] for e in config[1:])
+
+
+def _input_shape_of(entry: Mapping[str, Any]) -> Any:
+    """The ``batch_input_shape`` a layer entry holds, looking into a nested model's first layer
+    (recursively); None when there is none."""
+    for _ in range(32):
+        config = entry.get("config")
+        if isinstance(config, Mapping) and config.get("batch_input_shape") is not None:
+            return config["batch_input_shape"]
+        layers = config if isinstance(config, list) else config.get("layers") if isinstance(config, Mapping) else None
+        if entry.get("class_name") == "Merge" or not isinstance(layers, list) or not layers:
+            return None
+        if not isinstance(layers[0], Mapping):
+            return None
+        entry = layers[0]
+    return None
+
+
+def _orderings(data: Mapping[str, Any]) -> dict[str, int]:
+    """How many layers of the file state ``dim_ordering`` "th" and how many "tf"."""
+    counts = {"th": 0, "tf": 0}
+    for entry in _layer_entries(data):
+        config = entry.get("config")
+        value = config.get("dim_ordering") if isinstance(config, Mapping) else None
+        if value in counts:
+            counts[str(value)] += 1
+    return counts
+
+
+def _default_ordering(counts: Mapping[str, int], backend: str | None, version: str | None) -> tuple[str, str]:
+    """The ``dim_ordering`` a Keras 1 layer without one (or with "default") had, and the evidence:
+    the file's other layers' explicit values, else its backend (Theano → "th"), else its Keras
+    version (Keras 1.0's layers and ``keras.json`` defaulted to "th"; Keras 1.1 and 1.2 to "tf",
+    ``keras/backend/common.py``'s ``_IMAGE_DIM_ORDERING``), else "tf"."""
+    th, tf = counts.get("th", 0), counts.get("tf", 0)
+    if th != tf:
+        value = "th" if th > tf else "tf"
+        if not (th and tf):
+            return value, f"the file's other layers all say dim_ordering {value!r} ({th + tf} of them)"
+        return value, f"most of the file's other layers say dim_ordering {value!r} ({max(th, tf)} of {th + tf})"
+    tie = f"the file's other layers are split {th}/{th} between 'th' and 'tf'; " if th else ""
+    if backend == "theano":
+        return "th", f"{tie}the file's backend is theano"
+    if version is not None and (version == "1.0" or version.startswith("1.0.")):
+        return "th", f"{tie}keras_version {version}: Keras 1.0 defaulted to Theano's 'th'"
+    if backend is not None:
+        return "tf", f"{tie}the file's backend is {backend}"
+    if version is not None and version.startswith("1."):
+        return "tf", f"{tie}keras_version {version}: Keras 1.1+ defaulted to 'tf' (image_dim_ordering of a new keras.json)"
+    return "tf", f"{tie}the file names neither backend nor Keras version: Keras 1.1+'s default 'tf'"
 
 
 def _parse_text(data: Any) -> Any:
@@ -339,6 +443,8 @@ def _is_keras3_entry(entry: Mapping[str, Any]) -> bool:
     return isinstance(nodes, list) and bool(nodes) and isinstance(nodes[0], Mapping)
 
 
+_MODEL_CLASSES = frozenset({"Sequential", "Model", "Functional", "Container"})
+
 _BUILT_IN = frozenset({*KEY_RENAMES, *CLASS_RENAMES, *KERAS1_ONLY, "InputLayer", "TimeDistributedDense", "Merge"})
 
 
@@ -356,11 +462,13 @@ def _is_keras1_entry(entry: Mapping[str, Any]) -> bool:
 
 
 class _Converter:
-    def __init__(self, keras1: bool, backend: str | None, version: str | None) -> None:
+    def __init__(self, keras1: bool, backend: str | None, version: str | None, orderings: Mapping[str, int]) -> None:
         self.keras1 = keras1
         self.version = version
         self.backend = backend
-        self.default_ordering = "th" if backend == "theano" else "tf"
+        self.default_ordering, self.ordering_source = _default_ordering(orderings, backend, version)
+        self.input_dtype = keras1  # a dtype on a layer holding batch_input_shape is the input's
+        self.names: set[str] = set()  # names given to layers and models this conversion made
         self.class_renames: dict[str, str] = {}
         self.key_renames: dict[tuple[str, str], None] = {}  # an ordered set of (old, new)
         self.extra: list[str] = []
@@ -382,13 +490,10 @@ class _Converter:
             text = f"Keras 1 config ({where}) converted to Keras 2"
             out.append(f"{text}: {', '.join(parts)}" if parts else text)
         if self.defaulted:
-            source = (
-                f"the file's backend is {self.backend}" if self.backend else "the file names no backend; Keras 1 with TensorFlow"
-            )
             ordering = DIM_ORDERING[self.default_ordering]
             out.append(
                 f"dim_ordering 'default' (or not given) in {', '.join(self.defaulted)} taken as "
-                f"'{self.default_ordering}' ({ordering}): {source}"
+                f"'{self.default_ordering}' ({ordering}): {self.ordering_source}"
             )
         return tuple(out + self.extra)
 
@@ -420,12 +525,7 @@ class _Converter:
             if not isinstance(layer, Mapping) or "class_name" not in layer:
                 raise ModelFileError(f"Sequential {name!r}: layer {i} is not a {{class_name, config}} mapping: {_short(layer)}")
             if i == 0 and layer.get("class_name") == "Merge" and "layers" in (layer.get("config") or {}):
-                lname = (layer.get("config") or {}).get("name", "merge")
-                raise ModelFileError(
-                    f"Sequential {name!r}: its first layer {lname!r} is a Keras 1 Merge of {len(layer['config']['layers'])} "
-                    "sub-models (the old multi-branch Sequential): Keras 2 has no such Sequential; rebuild it as a "
-                    "functional Model"
-                )
+                return self.multi_branch(str(name), layer, layers[1:], rest)
             new = self.entry(layer)
             if i > 0 and "batch_input_shape" not in (layer.get("config") or {}):
                 # Keras 1 wrote input_dim on later layers too (an RNN's, once built): only the
@@ -437,6 +537,88 @@ class _Converter:
         first = layers[0].get("config") if layers else None
         self.input_layer_first(out, first.get("input_dtype") if isinstance(first, Mapping) else None)
         return {"class_name": "Sequential", "config": out}
+
+    def multi_branch(self, name: str, merge: Mapping[str, Any], layers: Sequence[Any], rest: Mapping[str, Any]) -> dict[str, Any]:
+        """The multi-branch Sequential of Keras 1–2.1 (a first layer ``Merge`` of sub-models, which
+        Keras 2.0's ``Sequential.legacy_from_config`` still built) as the functional model it
+        computes: an InputLayer per branch, each branch called on it as a nested model, the
+        merging layer over their outputs, then the remaining layers."""
+        cfg = dict(merge.get("config") or {})
+        branches = cfg.pop("layers")
+        mname = str(cfg.get("name") or "merge")
+        if not isinstance(branches, list) or not branches:
+            raise ModelFileError(f"Sequential {name!r}: Merge {mname!r} lists no sub-models: {_short(branches)}")
+        out: list[dict[str, Any]] = []
+        inputs: list[str] = []
+        merged: list[list[Any]] = []
+        for i, branch in enumerate(branches):
+            if isinstance(branch, list):  # the branch's own list-form config, without its class_name
+                branch = {"class_name": "Sequential", "config": branch}
+            if not isinstance(branch, Mapping) or str(branch.get("class_name")) not in _MODEL_CLASSES:
+                raise ModelFileError(
+                    f"Sequential {name!r}: sub-model {i} of its first layer {mname!r} (Merge) is not a model config: {_short(branch)}"
+                )
+            given = branch.get("name") or (branch["config"].get("name") if isinstance(branch.get("config"), Mapping) else None)
+            bname = self.unique(str(given or f"sequential_{i + 1}"))
+            new = self.entry({**{k: v for k, v in branch.items() if k != "inbound_nodes"}, "name": bname})
+            new.pop("name", None)
+            new["config"]["name"] = bname
+            first = (new["config"].get("layers") or [{}])[0]
+            if not isinstance(first, Mapping) or first.get("class_name") != "InputLayer":
+                raise ModelFileError(
+                    f"Sequential {name!r}: sub-model {i} of its first layer {mname!r} (Merge) gives no input shape"
+                )
+            iname = self.unique(f"{bname}_input")
+            spec = {
+                "batch_input_shape": first["config"]["batch_input_shape"],
+                "dtype": first["config"].get("dtype") or "float32",
+                "sparse": False,
+                "name": iname,
+            }
+            out.insert(i, {"class_name": "InputLayer", "config": spec, "name": iname, "inbound_nodes": []})  # inputs first
+            out.append({**new, "name": bname, "inbound_nodes": [[[iname, 0, 0, {}]]]})
+            inputs.append(iname)
+            merged.append([bname, 1, 0, {}])  # Keras 2 numbers a nested model's calls from 1 (node 0 builds it)
+        if self.keras1:
+            new_class, new_cfg = self.layer("Merge", cfg)
+        else:
+            new_class, new_cfg = self.merge(mname, cfg)
+        new_cfg.setdefault("name", mname)
+        out.append({"class_name": new_class, "config": new_cfg, "name": mname, "inbound_nodes": [merged]})
+        previous = [mname, 0, 0]
+        for i, layer in enumerate(layers, start=1):
+            if not isinstance(layer, Mapping) or "class_name" not in layer:
+                raise ModelFileError(f"Sequential {name!r}: layer {i} is not a {{class_name, config}} mapping: {_short(layer)}")
+            new = self.entry(layer)
+            lcfg = new.get("config")
+            if isinstance(lcfg, dict) and new.get("class_name") not in _MODEL_CLASSES:
+                lcfg.pop("batch_input_shape", None)  # only a Sequential's first layer's means anything
+            lname = str((lcfg.get("name") if isinstance(lcfg, Mapping) else None) or self.unique(str(new["class_name"]).lower()))
+            out.append({**new, "name": lname, "inbound_nodes": [[[*previous, {}]]]})
+            starts_with_input = isinstance(lcfg, Mapping) and (lcfg.get("layers") or [{}])[0].get("class_name") == "InputLayer"
+            previous = [lname, 1 if new.get("class_name") in _MODEL_CLASSES and starts_with_input else 0, 0]
+        config = {
+            "name": name,
+            "layers": out,
+            "input_layers": [[i, 0, 0] for i in inputs],
+            "output_layers": [previous],
+            **{k: v for k, v in rest.items() if k not in ("input_layers", "output_layers")},
+        }
+        self.note(
+            f"Sequential {name!r}: its first layer {mname!r} merges {len(branches)} sub-models (the multi-branch Sequential "
+            f"Keras 1–2.1 saved): rebuilt as a functional model with inputs {', '.join(inputs)}, each sub-model called on "
+            f"its input as a nested model, {new_class} over their outputs, then the remaining {len(layers)} layer(s)"
+        )
+        return {"class_name": "Functional", "config": config}
+
+    def unique(self, base: str) -> str:
+        """``base``, or ``base_2``, ``base_3``, …: a name no layer or model of the file has."""
+        name, n = base, 1
+        while name in self.names:
+            n += 1
+            name = f"{base}_{n}"
+        self.names.add(name)
+        return name
 
     def functional(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         config = entry["config"]
@@ -503,21 +685,52 @@ class _Converter:
         writes a Sequential.  Keras 3's legacy loader reads ``batch_input_shape`` on any other
         layer as the shape *without* the batch axis (``saving_utils.model_from_config``), and a
         Sequential nested in a functional model is called at node 1 in Keras 1 and 2.0 configs,
-        which Keras 2 numbers so only for a nested model that starts with an InputLayer."""
+        which Keras 2 numbers so only for a nested model that starts with an InputLayer.
+
+        In Keras 1 and 2.0–2.2 a ``dtype`` on the layer holding ``batch_input_shape`` is the
+        input's (``Layer.__init__``), not the weights' as in Keras 2.3+: it moves to the
+        InputLayer.  A nested model as the first layer keeps its own InputLayer (tf-keras writes
+        such a Sequential so) and the outer Sequential gets one with the same input shape."""
         layers = config["layers"]
         if not layers or layers[0].get("class_name") == "InputLayer":
             return
         first = layers[0].get("config")
-        if not isinstance(first, Mapping) or first.get("batch_input_shape") is None:
+        if not isinstance(first, Mapping):
+            return
+        if layers[0].get("class_name") in _MODEL_CLASSES or isinstance(first.get("layers"), list):
+            spec = _first_input(layers[0])
+            if spec is None:
+                return
+            inner = first.get("name") or "model"
+            name = self.unique(f"{inner}_input")
+            layers.insert(0, {"class_name": "InputLayer", "config": {**spec, "sparse": False, "name": name}})
+            self.note(
+                f"Sequential {config.get('name')!r}: InputLayer {name!r} added before its first layer, the nested model "
+                f"{inner!r}, holding the batch_input_shape of that model's first layer"
+            )
+            return
+        if first.get("batch_input_shape") is None:
             return
         shape = first["batch_input_shape"]
-        layers[0] = {**layers[0], "config": {k: v for k, v in first.items() if k != "batch_input_shape"}}
-        name = f"{first.get('name') or str(layers[0].get('class_name', 'layer')).lower()}_input"
-        spec = {"batch_input_shape": shape, "dtype": dtype or first.get("dtype") or "float32", "sparse": False, "name": name}
+        cfg = {k: v for k, v in first.items() if k != "batch_input_shape"}
+        moved = cfg.pop("dtype", None) if self.input_dtype else None
+        layers[0] = {**layers[0], "config": cfg}
+        name = self.unique(f"{first.get('name') or str(layers[0].get('class_name', 'layer')).lower()}_input")
+        spec = {
+            "batch_input_shape": shape,
+            "dtype": dtype or moved or cfg.get("dtype") or "float32",
+            "sparse": False,
+            "name": name,
+        }
         layers.insert(0, {"class_name": "InputLayer", "config": spec})
         self.note(
             f"Sequential {config.get('name')!r}: InputLayer {name!r} added before its first layer, holding its batch_input_shape"
         )
+        if moved is not None and moved != "float32":
+            self.note(
+                f"{first.get('name')}: dtype {moved!r} moved to InputLayer {name!r}: in Keras 1 and 2.0–2.2 a dtype next to "
+                "batch_input_shape is the input's, not the weights'"
+            )
 
     def rename_class(self, old: str, new: str) -> str:
         self.class_renames.setdefault(old, new)
@@ -737,6 +950,35 @@ class _Converter:
 
 _CONSTRAINT_NAMES = {"maxnorm": "max_norm", "nonneg": "non_neg", "unitnorm": "unit_norm"}
 _REGULARIZER_CLASSES = frozenset({"WeightRegularizer", "ActivityRegularizer", "L1L2Regularizer"})
+
+
+def _first_input(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``{"batch_input_shape", "dtype"}`` of a converted model's input: its first layer's, looking
+    into nested models (recursively); None when it has none."""
+    for _ in range(32):
+        config = entry.get("config")
+        if not isinstance(config, Mapping):
+            return None
+        if config.get("batch_input_shape") is not None:
+            return {"batch_input_shape": config["batch_input_shape"], "dtype": config.get("dtype") or "float32"}
+        layers = config.get("layers")
+        if not isinstance(layers, list) or not layers or not isinstance(layers[0], Mapping):
+            return None
+        entry = layers[0]
+    return None
+
+
+def _names(data: Mapping[str, Any]) -> set[str]:
+    """Every layer and model name a model config holds."""
+    names: set[str] = set()
+    config = data.get("config")
+    if isinstance(config, Mapping) and isinstance(config.get("name"), str):
+        names.add(config["name"])
+    for entry in _layer_entries(data):
+        for holder in (entry, entry.get("config")):
+            if isinstance(holder, Mapping) and isinstance(holder.get("name"), str):
+                names.add(holder["name"])
+    return names
 
 
 def _regularizer_or_constraint(value: Any) -> Any:

@@ -564,6 +564,141 @@ def sequence_misc_model():
     )
 
 
+def conv_autoencoder_105():
+    """A Keras 1.0.5 convolutional autoencoder: Convolution2D / MaxPooling2D say dim_ordering 'th',
+    UpSampling2D (whose Keras 1.0 get_config wrote no dim_ordering) says nothing, and the file
+    names no backend."""
+    upsampling = simple("UpSampling2D", "upsampling2d_1", size=[2, 2])
+    return sequential_1(
+        [
+            conv2d_1("convolution2d_1", 16, 3, 3, ordering="th", border_mode="same", batch_input_shape=[None, 1, 28, 28]),
+            pool2d_1("MaxPooling2D", "maxpooling2d_1", "th", border_mode="same"),
+            conv2d_1("convolution2d_2", 8, 3, 3, ordering="th", border_mode="same"),
+            pool2d_1("MaxPooling2D", "maxpooling2d_2", "th", border_mode="same"),
+            conv2d_1("convolution2d_3", 8, 3, 3, ordering="th", border_mode="same"),
+            upsampling,
+            conv2d_1("convolution2d_4", 16, 3, 3, ordering="th", border_mode="same"),
+            {**upsampling, "config": {**upsampling["config"], "name": "upsampling2d_2"}},
+            conv2d_1("convolution2d_5", 1, 3, 3, ordering="th", border_mode="same"),
+        ],
+        version="1.0.5",
+    )
+
+
+# -- Keras 2.0–2.2 layer configs, as those versions' get_config wrote them ------------------------
+
+GLOROT_2 = {"class_name": "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": None}}
+ZEROS_2 = {"class_name": "Zeros", "config": {}}
+
+
+def dense_2(name, units, *, activation="linear", **extra):
+    return {
+        "class_name": "Dense",
+        "config": {
+            "name": name,
+            "trainable": True,
+            **extra,
+            "units": units,
+            "activation": activation,
+            "use_bias": True,
+            "kernel_initializer": GLOROT_2,
+            "bias_initializer": ZEROS_2,
+            "kernel_regularizer": None,
+            "bias_regularizer": None,
+            "activity_regularizer": None,
+            "kernel_constraint": None,
+            "bias_constraint": None,
+        },
+    }
+
+
+def embedding_2(name, input_dim, output_dim, length):
+    """A Keras 2.0–2.2 first-layer Embedding: its ``dtype`` is the (int32) input's."""
+    return {
+        "class_name": "Embedding",
+        "config": {
+            "name": name,
+            "trainable": True,
+            "batch_input_shape": [None, length],
+            "dtype": "int32",
+            "input_dim": input_dim,
+            "output_dim": output_dim,
+            "embeddings_initializer": {"class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": None}},
+            "embeddings_regularizer": None,
+            "activity_regularizer": None,
+            "embeddings_constraint": None,
+            "mask_zero": False,
+            "input_length": length,
+        },
+    }
+
+
+def text_classifier_layers():
+    return [
+        embedding_2("embedding_1", 500, 16, 40),
+        simple("Flatten", "flatten_1"),
+        dense_2("dense_1", 8, activation="relu"),
+        dense_2("dense_2", 1, activation="sigmoid"),
+    ]
+
+
+def embedding_list_204():
+    """A Keras 2.0.4 list-form Sequential starting with Embedding(batch_input_shape, dtype=int32)."""
+    return {"class_name": "Sequential", "config": text_classifier_layers(), "keras_version": "2.0.4", "backend": "tensorflow"}
+
+
+def embedding_dict_224():
+    """The same model as Keras 2.2.4 wrote it: a dict-form Sequential without its InputLayer."""
+    config = {"name": "sequential_1", "layers": text_classifier_layers()}
+    return {"class_name": "Sequential", "config": config, "keras_version": "2.2.4", "backend": "tensorflow"}
+
+
+def nested_first_1():
+    """A Keras 1 list-form Sequential whose first layer is a (list-form, unnamed) Sequential
+    holding the input shape, as ``model.add(encoder)`` saved it."""
+    encoder = {"class_name": "Sequential", "config": [dense_1("dense_1", 8, input_dim=6), dense_1("dense_2", 4)]}
+    return sequential_1([encoder, dense_1("dense_3", 2, activation="softmax")])
+
+
+def nested_first_embedding_210():
+    """A Keras 2.1 list-form Sequential whose first layer is a nested Sequential starting with an
+    int32 Embedding: both models are named 'sequential'... as in real files."""
+    encoder = {"class_name": "Sequential", "config": text_classifier_layers()[:3]}
+    return {
+        "class_name": "Sequential",
+        "config": [encoder, dense_2("dense_2", 1, activation="sigmoid")],
+        "keras_version": "2.1.2",
+        "backend": "tensorflow",
+    }
+
+
+def merge_branches_206():
+    """Keras 2.0.6's multi-branch Sequential: a legacy Merge(concat) of two Sequentials as layer 0."""
+    left = {
+        "class_name": "Sequential",
+        "config": [dense_2("dense_1", 4, activation="relu", batch_input_shape=[None, 3], dtype="float32")],
+    }
+    right = {
+        "class_name": "Sequential",
+        "config": [dense_2("dense_2", 6, activation="relu", batch_input_shape=[None, 5], dtype="float32"), dense_2("dense_3", 4)],
+    }
+    return {
+        "class_name": "Sequential",
+        "config": [merge_1("merge_1", "concat", layers=[left, right]), dense_2("dense_4", 2, activation="softmax")],
+        "keras_version": "2.0.6",
+        "backend": "tensorflow",
+    }
+
+
+def merge_branches_sum_1():
+    """A Keras 1 multi-branch Sequential: Merge(mode='sum') of two Dense branches, then two layers."""
+    left = {"class_name": "Sequential", "config": [dense_1("dense_1", 8, input_dim=10)]}
+    right = {"class_name": "Sequential", "config": [dense_1("dense_2", 8, input_dim=10)]}
+    return sequential_1(
+        [merge_1("merge_1", "sum", layers=[left, right]), simple("Dropout", "dropout_1", p=0.5), dense_1("dense_3", 3)]
+    )
+
+
 MODELS = {
     "mnist_cnn_th": lambda: mnist_cnn("th"),
     "mnist_cnn_tf": lambda: mnist_cnn("tf"),
@@ -579,6 +714,20 @@ MODELS = {
     "nested_sequential": nested_model,
     "convlstm_local": convlstm_local_model,
     "sequence_misc": sequence_misc_model,
+    "conv_autoencoder_105": conv_autoencoder_105,
+    "embedding_list_204": embedding_list_204,
+    "embedding_dict_224": embedding_dict_224,
+    "nested_first_1": nested_first_1,
+    "nested_first_embedding_210": nested_first_embedding_210,
+    "merge_branches_206": merge_branches_206,
+    "merge_branches_sum_1": merge_branches_sum_1,
+}
+#: source_format of the MODELS that are not Keras 1
+FORMATS = {
+    "embedding_list_204": "list-sequential",
+    "embedding_dict_224": "keras2",
+    "nested_first_embedding_210": "list-sequential",
+    "merge_branches_206": "list-sequential",
 }
 
 # -- the conversion tables, on single layers -------------------------------------------------------
@@ -1031,15 +1180,163 @@ def test_unconvertible_layers_raise_naming_layer_and_value(layer, message):
         upgrade_config(sequential_1([layer]))
 
 
-def test_lambda_merge_and_multi_branch_sequential_are_refused():
+def test_lambda_merge_and_unbuildable_multi_branch_sequentials_are_refused():
     lam = merge_1("merge_fn", ["code", None, None], mode_type="lambda")
     with pytest.raises(ModelFileError, match=r"'merge_fn' \(Merge\).*Python function"):
         upgrade_config(model_1("m", [input_1("i", [2]), functional_entry(lam, node1("i", "i"))], ["i"], ["merge_fn"]))
-    branches = merge_1("merge_1", "concat", layers=[sequential_1([dense_1("a", 2, input_dim=3)])["config"]] * 2)
-    with pytest.raises(ModelFileError, match=r"first layer 'merge_1' is a Keras 1 Merge of 2 sub-models"):
-        upgrade_config(sequential_1([branches, dense_1("d", 1)]))
+    shapeless = merge_1("merge_1", "concat", layers=[{"class_name": "Sequential", "config": [dense_1("a", 2)]}] * 2)
+    with pytest.raises(ModelFileError, match=r"sub-model 0 of its first layer 'merge_1' \(Merge\) gives no input shape"):
+        upgrade_config(sequential_1([shapeless, dense_1("d", 1)]))
+    of_layers = merge_1("merge_1", "sum", layers=[dense_1("a", 2, input_dim=3), dense_1("b", 2, input_dim=3)])
+    with pytest.raises(ModelFileError, match=r"sub-model 0 of its first layer 'merge_1' \(Merge\) is not a model config"):
+        upgrade_config(sequential_1([of_layers, dense_1("d", 1)]))
     with pytest.raises(ModelFileError, match="not a Keras model config"):
         upgrade_config(42)
+
+
+def test_multi_branch_sequential_becomes_a_functional_model():
+    """The Keras 2.0.6 Merge-of-Sequentials: one InputLayer per branch, the branches called as
+    nested models at node 1 (Keras 2's numbering for a model that starts with an InputLayer), the
+    Merge as Concatenate, the rest chained; every created name unique."""
+    up = upgrade_config(merge_branches_206())
+    config = up.config["config"]
+    assert up.config["class_name"] == "Functional" and config["name"] == "sequential"
+    summary = [(e["class_name"], e["name"], e["inbound_nodes"]) for e in config["layers"]]
+    assert summary == [
+        ("InputLayer", "sequential_1_input", []),
+        ("InputLayer", "sequential_2_input", []),
+        ("Sequential", "sequential_1", [[["sequential_1_input", 0, 0, {}]]]),
+        ("Sequential", "sequential_2", [[["sequential_2_input", 0, 0, {}]]]),
+        ("Concatenate", "merge_1", [[["sequential_1", 1, 0, {}], ["sequential_2", 1, 0, {}]]]),
+        ("Dense", "dense_4", [[["merge_1", 0, 0, {}]]]),
+    ]
+    assert config["layers"][4]["config"] == {"name": "merge_1", "axis": -1}
+    assert config["input_layers"] == [["sequential_1_input", 0, 0], ["sequential_2_input", 0, 0]]
+    assert config["output_layers"] == [["dense_4", 0, 0]]
+    assert config["layers"][0]["config"]["batch_input_shape"] == [None, 3]
+    assert config["layers"][1]["config"]["batch_input_shape"] == [None, 5]
+    branch = config["layers"][3]["config"]
+    assert [e["class_name"] for e in branch["layers"]] == ["InputLayer", "Dense", "Dense"]
+    assert any("its first layer 'merge_1' merges 2 sub-models" in n and "Concatenate" in n for n in up.notes), up.notes
+    e = formulas.expect_model(up.config, keras="2.15")
+    assert e.complete and e.output_shapes == ((None, 2),)
+    # a created name never takes one the file already uses
+    data = merge_branches_206()
+    data["config"][1]["config"]["name"] = "sequential_1"
+    names = [e["name"] for e in upgrade_config(data).config["config"]["layers"]]
+    assert len(names) == len(set(names)) and "sequential_1_2" in names
+    up = upgrade_config(merge_branches_sum_1())
+    assert [e["class_name"] for e in up.config["config"]["layers"]][4:] == ["Add", "Dropout", "Dense"]
+
+
+def test_dim_ordering_default_from_the_files_other_layers():
+    up = upgrade_config(conv_autoencoder_105())
+    layers = {e["config"]["name"]: e["config"] for e in up.config["config"]["layers"]}
+    assert layers["upsampling2d_1"]["data_format"] == layers["upsampling2d_2"]["data_format"] == "channels_first"
+    assert (
+        "dim_ordering 'default' (or not given) in upsampling2d_1, upsampling2d_2 taken as 'th' (channels_first): "
+        "the file's other layers all say dim_ordering 'th' (7 of them)"
+    ) in up.notes
+    # what the evidence was would have decided it otherwise
+    e = formulas.expect_model(up.config, keras="2.15")
+    data = conv_autoencoder_105()
+    for layer in data["config"]:
+        layer["config"].pop("dim_ordering", None)
+    wrong = upgrade_config(data)  # keras_version 1.0.5 alone also says 'th'
+    assert formulas.expect_model(wrong.config, keras="2.15").total == e.total
+    assert any(n.endswith("keras_version 1.0.5: Keras 1.0 defaulted to Theano's 'th'") for n in wrong.notes), wrong.notes
+    data["keras_version"] = "1.2.2"
+    tf_total = formulas.expect_model(upgrade_config(data).config, keras="2.15").total
+    assert tf_total != e.total
+
+
+@pytest.mark.parametrize(
+    ("orderings", "top", "expected", "evidence"),
+    [
+        (
+            ["th", "th"],
+            {"backend": "tensorflow"},
+            "channels_first",
+            "the file's other layers all say dim_ordering 'th' (2 of them)",
+        ),
+        (
+            ["th", "tf", "tf"],
+            {"backend": "theano"},
+            "channels_last",
+            "most of the file's other layers say dim_ordering 'tf' (2 of 3)",
+        ),
+        (["th", "tf"], {"backend": "theano"}, "channels_first", "split 1/1 between 'th' and 'tf'; the file's backend is theano"),
+        ([], {"backend": "theano", "keras_version": "1.2.2"}, "channels_first", "the file's backend is theano"),
+        ([], {"keras_version": "1.0.8"}, "channels_first", "keras_version 1.0.8: Keras 1.0 defaulted to Theano's 'th'"),
+        ([], {"keras_version": "1.0.8", "backend": "tensorflow"}, "channels_first", "Keras 1.0 defaulted to Theano's 'th'"),
+        ([], {"keras_version": "1.1.0"}, "channels_last", "keras_version 1.1.0: Keras 1.1+ defaulted to 'tf'"),
+        ([], {"keras_version": "1.2.2", "backend": "tensorflow"}, "channels_last", "the file's backend is tensorflow"),
+        ([], {"keras_version": None}, "channels_last", "the file names neither backend nor Keras version"),
+    ],
+)
+def test_dim_ordering_default_evidence_order(orderings, top, expected, evidence):
+    layers = [pool2d_1("MaxPooling2D", f"pool_{i}", o) for i, o in enumerate(orderings)]
+    layers.append(conv2d_1("c", 2, 3, 3, ordering="default"))
+    data = sequential_1(
+        layers, **{k: v for k, v in top.items() if k != "keras_version"}, version=top.get("keras_version", "1.2.2")
+    )
+    if data["keras_version"] is None:
+        del data["keras_version"]
+    up = upgrade_config(data)
+    assert up.config["config"]["layers"][-1]["config"]["data_format"] == expected
+    note = next(n for n in up.notes if n.startswith("dim_ordering 'default' (or not given) in c taken as"))
+    assert evidence in note, note
+
+
+def test_keras2_0_to_2_2_first_layer_dtype_is_the_inputs():
+    for make, fmt in ((embedding_list_204, "list-sequential"), (embedding_dict_224, "keras2")):
+        up = upgrade_config(make())
+        assert up.source_format == fmt
+        layers = up.config["config"]["layers"]
+        assert layers[0] == {
+            "class_name": "InputLayer",
+            "config": {"batch_input_shape": [None, 40], "dtype": "int32", "sparse": False, "name": "embedding_1_input"},
+        }
+        assert "dtype" not in layers[1]["config"] and "batch_input_shape" not in layers[1]["config"]
+        assert any(n.startswith("embedding_1: dtype 'int32' moved to InputLayer 'embedding_1_input'") for n in up.notes)
+    assert upgrade_config(embedding_dict_224()).notes[0] == (
+        "Keras 2.2.4 Sequential config: Keras 2.0–2.2 wrote it without its InputLayer"
+    )
+    # Keras 1's input_dtype goes the same way (it was already dropped from the layer)
+    assert (
+        input_layer(simple("Embedding", "e", input_dim=9, output_dim=2, input_length=3, input_dtype="int32"))["dtype"] == "int32"
+    )
+    # Keras 2.3+ (dtype is the weights') and tf.keras configs are left as they are
+    for version in ("2.3.1", "2.15.0"):
+        data = {**embedding_dict_224(), "keras_version": version}
+        assert upgrade_config(copy.deepcopy(data)).config == data
+    # a bare list whose later layers carry a dtype too is Keras 2.3+: the first keeps its own
+    layers = text_classifier_layers()
+    for layer in layers[1:]:
+        layer["config"]["dtype"] = "float32"
+    converted = upgrade_config(layers).config["config"]["layers"]
+    assert converted[1]["config"]["dtype"] == "int32" and converted[0]["config"]["dtype"] == "int32"
+
+
+def test_nested_sequential_as_first_layer_gives_the_outer_model_its_input():
+    up = upgrade_config(nested_first_1())
+    layers = up.config["config"]["layers"]
+    assert [e["class_name"] for e in layers] == ["InputLayer", "Sequential", "Dense"]
+    assert layers[0]["config"] == {
+        "batch_input_shape": [None, 6],
+        "dtype": "float32",
+        "sparse": False,
+        "name": "sequential_input",
+    }
+    assert [e["class_name"] for e in layers[1]["config"]["layers"]] == ["InputLayer", "Dense", "Dense"]
+    up = upgrade_config(nested_first_embedding_210())
+    outer = up.config["config"]["layers"]
+    inner = outer[1]["config"]["layers"]
+    assert outer[0]["config"]["dtype"] == inner[0]["config"]["dtype"] == "int32"
+    assert "dtype" not in inner[1]["config"]
+    names = [outer[0]["config"]["name"], inner[0]["config"]["name"]]
+    assert names == ["sequential_input", "embedding_1_input"]
+    assert any("InputLayer 'sequential_input' added before its first layer, the nested model 'sequential'" in n for n in up.notes)
 
 
 def test_keras1_only_classes_are_kept_and_reported_without_formula():
@@ -1066,7 +1363,7 @@ def test_engine_describes_every_row_of_each_converted_model(name):
     before = copy.deepcopy(data)
     up = upgrade_config(data)
     assert data == before  # the input is never modified
-    assert up.source_format == "keras1"
+    assert up.source_format == FORMATS.get(name, "keras1")
     e = formulas.expect_model(up.config, keras="2.15")
     bad = [(r.name, r.error) for r in e.layers if not r.complete]
     assert e.complete, bad
@@ -1207,6 +1504,10 @@ KERAS3_LEGACY_REFUSES: dict[str, str] = {
     # Keras 2 numbers the calls of a nested model that starts with an InputLayer from 1 (node 0 is
     # its construction); Keras 3's loader does not, so ["sequential_1", 1, 0] is never resolved
     "nested_sequential": "The following nodes failed to be resolved",
+    # the same numbering, for the branches of a converted multi-branch Sequential (tf-keras needs
+    # node 1 there: see test_keras2_builds_each_converted_model_as_the_engine_describes_it)
+    "merge_branches_206": "The following nodes failed to be resolved: {<Concatenate name=merge_1",
+    "merge_branches_sum_1": "The following nodes failed to be resolved: {<Add name=merge_1",
     # Keras 3's legacy loader does not resolve the Keras 2 form of a wrapper's inner layer
     # (TimeDistributed's {"class_name": "Dense", ...} without a "module")
     "sequence_kitchen_sink": "Could not locate class 'Dense'",

@@ -28,7 +28,7 @@ import formulas
 from .cli import UsageError, parse_dims
 from .compare import Status
 
-EXIT_OK, EXIT_DISCREPANCY = 0, 1
+EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
 #: Keras lines a user may ask for.
 KERAS_LINE_CHOICES = ("auto", "3", "2", "both")
 
@@ -104,13 +104,23 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
             if row["status"] not in (str(Status.MATCH), str(Status.SKIPPED)):
                 _say(console, f"{r.label}: {row['status']} {row['layer']} ({row['class']}): {row['detail']}", "red")
     built = [r for r in results if r.built]
+    code = exit_code(results)
     if len(results) > 1:
         _lines_table(results, console)
     if built:
         _say(console, _verdict_line(results), "bold")
     _say(console, f"report: {out}")
-    if not built:
+    if code == EXIT_USAGE:
         raise UsageError(f"{path}: no installed Keras line can build it: " + "; ".join(f"{r.label}: {r.detail}" for r in results))
+    return code
+
+
+def exit_code(results: Sequence[Any]) -> int:
+    """0 when every line that built the model agrees with the engine (or differs by a recorded
+    Keras bug), 1 otherwise, 2 when no line built it."""
+    built = [r for r in results if r.built]
+    if not built:
+        return EXIT_USAGE
     return EXIT_OK if all(r.status in (Status.MATCH, Status.KNOWN_ISSUE) for r in built) else EXIT_DISCREPANCY
 
 
@@ -215,4 +225,4 @@ def _application(args: argparse.Namespace, console: Console, shapes: Any) -> int
     return EXIT_OK if check.status is Status.MATCH else EXIT_DISCREPANCY
 
 
-__all__ = ["KERAS_LINE_CHOICES", "looks_like_path", "run"]
+__all__ = ["KERAS_LINE_CHOICES", "exit_code", "looks_like_path", "run"]

@@ -69,6 +69,7 @@ class LineResult:
     @classmethod
     def from_json(cls, text: str) -> LineResult:
         data = json.loads(text)
+        data.pop("path", None)
         data["status"] = Status(data["status"])
         data["rows"] = tuple(data.get("rows") or ())
         return cls(**data)
@@ -301,21 +302,25 @@ def check_line(model_file: ModelFile, shapes: Sequence[Any] | None, shape_texts:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The child process: check each PATH on this process's Keras, one JSON line per path."""
     from .cli import UsageError, parse_dims
     from .models import ModelLoadError, read_model_file
 
     parser = argparse.ArgumentParser(prog="python -m verify.model_lines", description=__doc__)
-    parser.add_argument("path", type=Path)
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     parser.add_argument("--line", choices=LINES, required=True)
     parser.add_argument("--input-shape", action="append", default=None)
     args = parser.parse_args(argv)
-    try:
-        model_file = read_model_file(args.path)
-        shapes = [parse_dims(t, None) for t in args.input_shape] if args.input_shape else None
-        result = check_here(model_file, shapes, args.line)
-    except (ModelLoadError, UsageError, ValueError) as exc:
-        result = LineResult(args.line, "", "", Status.BOTH_INVALID, " ".join(str(exc).split()))
-    print(result.to_json())
+    for path in args.paths:
+        try:
+            model_file = read_model_file(path)
+            shapes = [parse_dims(t, None) for t in args.input_shape] if args.input_shape else None
+            result = check_here(model_file, shapes, args.line)
+        except (ModelLoadError, UsageError, ValueError) as exc:
+            result = LineResult(args.line, "", "", Status.BOTH_INVALID, " ".join(str(exc).split()))
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its result, the others still run
+            result = LineResult(args.line, "", "", Status.CRASHED, f"harness error: {type(exc).__name__}: {exc}")
+        print(json.dumps({"path": str(path), **json.loads(result.to_json())}), flush=True)
     return 0
 
 
