@@ -84,6 +84,10 @@ KERAS2_SCRIPT = textwrap.dedent(
     keep("multi_axis", ln, ".h5")
     sd = keras.Sequential([L.Conv2D(2, 3, input_shape=(8, 8, 1)), L.SpatialDropout2D(0.2), L.Flatten(), L.Dense(2)])
     keep("spatial_dropout", sd, ".h5")
+    # keras.applications models as JSON: ConvNeXt's unregistered LayerScale (tf-keras cannot reload
+    # its own JSON without it), MobileNetV3's TensorFlow ops (TFOpLambda: no Keras 3 class).
+    keep("convnext", keras.applications.ConvNeXtTiny(weights=None), ".json")
+    keep("mobilenet_v3", keras.applications.MobileNetV3Small(weights=None), ".json")
     print(json.dumps(counts))
     """
 )
@@ -291,6 +295,19 @@ def test_keras3_loader_bugs_are_named_as_known_issues(keras2_files, tmp_path):
     out = paramproof(str(folder / "spatial_dropout.h5"), "--out", str(tmp_path))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "keras3-spatial-dropout-trainable" in out.stdout
+
+
+def test_application_files_are_confirmed_with_kerass_own_classes_and_what_keras3_lacks_named(keras2_files, tmp_path):
+    folder, counts = keras2_files
+    out = paramproof(folder / "convnext.json", "--keras-line", "2", "--out", tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "confirmed by tf-keras 2.21.0 (tensorflow)" in out.stdout and f"{counts['convnext']:,} params" in out.stdout
+    out = paramproof(folder / "mobilenet_v3.json", "--out", tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr  # confirmed on Keras 2
+    assert f"tf-keras 2.21.0: confirmed, {counts['mobilenet_v3']:,}" in out.stdout
+    # Keras 3 has no TFOpLambda (set aside), and refuses tf-keras's layer names with a "/".
+    assert "depends on tf.__operators__.add" in out.stdout
+    assert "refused" in out.stdout and "cannot contain character `/`" in out.stdout
 
 
 # -- output --------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ by side for a Keras 1/2 file, which is the Keras 2 → 3 migration check.  A NAM
 ``keras.applications`` model.  ``DIR/models/<name>.csv`` is always written, whatever the verdict:
 with ``--no-keras`` (the engine's rows alone), and when Keras refuses the file.
 
-Exit codes: 0 when every line that built the model agrees with the engine on every layer; 1 on a
-discrepancy or a layer that could not be checked (a custom class, a Lambda without a declared
-shape) — with ``--no-keras``, on a row the engine cannot describe; 2 on bad input, and when no
-installed Keras line can build the file (the one line says why).
+Exit codes: 0 when some Keras line confirmed the whole model and none disagrees with the engine;
+1 on a discrepancy, or when no line could check every layer (a custom class, a Lambda without a
+declared shape) — with ``--no-keras``, on a row the engine cannot describe; 2 on bad input, and
+when no installed Keras line can build the file (the one line says why).
 """
 
 from __future__ import annotations
@@ -116,12 +116,16 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
 
 
 def exit_code(results: Sequence[Any]) -> int:
-    """0 when every line that built the model agrees with the engine (or differs by a recorded
-    Keras bug), 1 otherwise, 2 when no line built it."""
+    """2 when no line built the model; 1 when a line that built it disagrees with the engine, or
+    when none checked every layer; else 0: some line confirmed the whole model (or differs from
+    the engine only by a recorded Keras bug), and another line may have set aside what it lacks
+    (a Keras 2 TFOpLambda on Keras 3) or refused the file."""
     built = [r for r in results if r.built]
     if not built:
         return EXIT_USAGE
-    return EXIT_OK if all(r.status in (Status.MATCH, Status.KNOWN_ISSUE) for r in built) else EXIT_DISCREPANCY
+    if any(r.status in (Status.MISMATCH, Status.CRASHED, Status.FORMULA_ONLY_INVALID) for r in built):
+        return EXIT_DISCREPANCY
+    return EXIT_OK if any(r.status in (Status.MATCH, Status.KNOWN_ISSUE) for r in built) else EXIT_DISCREPANCY
 
 
 def _count(value: int | None) -> str:
@@ -175,15 +179,13 @@ def _verdict_line(results: Sequence[Any]) -> str:
 
 
 def _application(args: argparse.Namespace, console: Console, shapes: Any) -> int:
-    from .model_lines import native_line
-
     name = args.target
     if args.no_keras:
         from . import zoo_configs
-        from .model_lines import line_version
+        from .cli import _installed_keras_version
         from .zoo import line_of
 
-        version = line_version(native_line()) or "3"
+        version = _installed_keras_version()
         line = line_of(version)
         try:
             config = zoo_configs.load(name, line)

@@ -221,9 +221,10 @@ def custom_class_reason(spec: Mapping[str, Any], version: str, *, layer: bool) -
         return None
     if isinstance(module, str) and module.startswith(("keras.src.ops", "keras.ops")):
         return None  # a Keras 3 operation node
-    if "module" in spec and isinstance(module, str) and module.startswith("keras"):
-        # Keras 3 (or 2.13+) names the Keras module that defines it (an application's LayerScale
-        # too): a Keras class, unless it is one of another Keras line.
+    if "module" in spec and isinstance(module, str) and module.startswith(("keras", "tf_keras", "tensorflow")):
+        # Keras 3 (or 2.13+) names the module that defines it: Keras's own (an application's
+        # LayerScale, tf-keras's TFOpLambda, TensorFlow's initializers) is a Keras class, unless
+        # it is one of another Keras line.
         if class_name in _known_classes(None) and class_name not in _known_classes(version):
             return f"{class_name} is not a class of Keras {version}"
         return None
@@ -585,7 +586,7 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
     if not [s for s in _layer_specs(target) if s.get("class_name") != "InputLayer"]:
         first = next(iter(safe.pruned.items()), ("", ""))
         raise NothingToBuild(f"{path}: nothing left to build once {first[0]!r} is set aside ({first[1]})", safe.pruned)
-    custom = {STAND_IN: _stand_in_class(env)}
+    custom = {STAND_IN: _stand_in_class(env), **_application_classes(env, target)}
     try:
         if env.is_keras3:
             from keras.src.saving.serialization_lib import SafeModeScope
@@ -615,6 +616,32 @@ def keras_error(exc: BaseException) -> str:
     if len(text) > 600:
         text = text[:597] + "..."
     return f"{type(exc).__name__}: {text}"
+
+
+_APPLICATION_MODULE = re.compile(r"^(?:keras|tf_keras)(?:\.src)?\.applications\.(\w+)$")
+
+
+def _application_classes(env: KerasEnv, config: Any) -> dict[str, type]:
+    """Keras's own classes that a ``keras.applications`` model uses but does not register
+    (ConvNeXt's LayerScale, InceptionResNetV2's CustomScaleLayer): Keras cannot reload its own
+    model's JSON without them, so they are taken from this Keras's applications module (Keras's
+    code, never the file's)."""
+    import importlib
+
+    found: dict[str, type] = {}
+    package = "keras.src.applications" if env.is_keras3 else f"{env.keras.__name__.split('.')[0]}.src.applications"
+    for spec in _walk_specs(config):
+        match = _APPLICATION_MODULE.match(str(spec.get("module") or ""))
+        name = str(spec.get("class_name"))
+        if match is None or name in found:
+            continue
+        try:
+            cls = getattr(importlib.import_module(f"{package}.{match.group(1)}"), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type):
+            found[name] = cls
+    return found
 
 
 def _without_compile_config(config: Mapping[str, Any]) -> dict[str, Any]:
