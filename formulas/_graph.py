@@ -408,6 +408,10 @@ class _Describer:
         class_name = str(entry.get("class_name"))
         config = entry.get("config") or {}
         name = str(entry.get("name") or config.get("name") or class_name)
+        if self.keras3 and "/" in name:
+            # keras/src/ops/operation.py: Keras 3 refuses a "/" in a name (tf-keras's MobileNetV3
+            # and many Keras 2 files have "Conv/BatchNorm"-style names).
+            raise InvalidLayerError(f"{class_name}: name={name!r}: Keras 3 refuses a '/' in a layer name")
         if self._is_model(entry):
             shapes = list(inputs) if isinstance(inputs, tuple) and inputs and isinstance(inputs[0], tuple) else [inputs]
             sub = self.model(entry, shapes)

@@ -597,3 +597,19 @@ def test_stored_configs_are_gzipped_json():
     for path in sorted(zoo_configs.HERE.glob("keras3/*.json.gz"))[:1]:
         with gzip.open(path, "rt") as f:
             assert json.load(f)["class_name"] == "Functional"
+
+
+def test_a_slash_in_a_layer_name_is_refused_for_keras3_only():
+    config = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "s",
+            "layers": [
+                {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "name": "in"}},
+                {"class_name": "Dense", "config": {"name": "Conv/Dense", "units": 2}},
+            ],
+        },
+    }
+    keras3 = formulas.expect_model(config, keras="3.15.1").layers[-1]
+    assert keras3.error is not None and "'/'" in keras3.error and not keras3.no_formula
+    assert formulas.expect_model(config, keras="2.15").layers[-1].total == 2 * (4 + 1)

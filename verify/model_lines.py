@@ -217,7 +217,26 @@ def file_conditions(model_file: ModelFile) -> frozenset[str]:
         and (first.get("config") or {}).get("batch_input_shape") is not None
     ):
         found.add("sequential-without-input-layer")
+    for spec in _layer_specs_deep(model_file.config):
+        inner = (spec.get("config") or {}).get("layer") if isinstance(spec.get("config"), dict) else None
+        if isinstance(inner, dict) and "class_name" in inner and "module" not in inner:
+            found.add("wrapper-inner-layer-without-module")
     return frozenset(found)
+
+
+def _layer_specs_deep(config: Any) -> list[dict[str, Any]]:
+    """Every layer entry of a model config, nested models' included."""
+    out: list[dict[str, Any]] = []
+    layers = (
+        (config.get("config") or {}).get("layers")
+        if isinstance(config, dict) and isinstance(config.get("config"), dict)
+        else None
+    )
+    for spec in layers or []:
+        if isinstance(spec, dict):
+            out.append(spec)
+            out.extend(_layer_specs_deep(spec))
+    return out
 
 
 def known_loader_issue(detail: str, line: str, model_file: ModelFile) -> dict[str, Any] | None:
