@@ -178,32 +178,7 @@ for _name in ("SpatialDropout2D", "SpatialDropout3D"):
 
 #: Keras 2 classes whose Keras 1 form took ``dim_ordering``: the converted config always states
 #: ``data_format``, so it does not depend on the reading Keras's ``image_data_format``.
-ORDERED = frozenset(
-    {
-        "Conv2D",
-        "Conv3D",
-        "Conv2DTranspose",
-        "SeparableConv2D",
-        "LocallyConnected2D",
-        "ConvLSTM2D",
-        "MaxPooling2D",
-        "AveragePooling2D",
-        "MaxPooling3D",
-        "AveragePooling3D",
-        "GlobalMaxPooling2D",
-        "GlobalAveragePooling2D",
-        "GlobalMaxPooling3D",
-        "GlobalAveragePooling3D",
-        "UpSampling2D",
-        "UpSampling3D",
-        "ZeroPadding2D",
-        "ZeroPadding3D",
-        "Cropping2D",
-        "Cropping3D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-    }
-)
+ORDERED = frozenset(name for name, renames in KEY_RENAMES.items() if _DIM[0] in renames)
 
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
 CONSUME_LESS = {"cpu": 0, "mem": 1, "gpu": 2}
