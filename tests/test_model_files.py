@@ -310,6 +310,23 @@ def test_application_files_are_confirmed_with_kerass_own_classes_and_what_keras3
     assert "the engine refuses it too" in out.stdout and "Keras 3 refuses a '/' in a layer name" in out.stdout
 
 
+def test_keras3_mha_scores_symbolic_shape_is_a_known_issue(keras_env, tmp_path):
+    import numpy as np
+
+    keras = keras_env.keras
+    q, v = keras.Input((4, 8)), keras.Input((6, 8))
+    out, scores = keras.layers.MultiHeadAttention(2, 4, name="mha")(q, v, return_attention_scores=True)
+    model = keras.Model([q, v], [out, scores])
+    eager = model([np.ones((1, 4, 8), "float32"), np.ones((1, 6, 8), "float32")])[1].shape
+    assert tuple(eager) == (1, 2, 4, 6) and tuple(scores.shape) == (None, 2, 4, 4)  # the bug, live
+    model.save(tmp_path / "mha_scores.keras")
+    result = paramproof(tmp_path / "mha_scores.keras", "--out", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "known_issue" in result.stdout and "keras3-mha-symbolic-scores-shape" in result.stdout
+    row = {r["layer"]: r for r in read_csv(tmp_path / "models" / "mha_scores.csv")}["mha"]
+    assert row["formula_output_shape"] == "[(None, 4, 8), (None, 2, 4, 6)]"  # what the call returns
+
+
 # -- output --------------------------------------------------------------------------------------
 
 

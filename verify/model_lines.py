@@ -35,8 +35,8 @@ LINES = ("3", "2")
 NOT_BUILT = frozenset({Status.KERAS_ONLY_INVALID, Status.BOTH_INVALID, Status.SKIPPED})
 #: How long a child process may take to import Keras, build and observe a model.
 CHILD_TIMEOUT = 900
-#: Keras bugs in loading model files, with their evidence.
-LOADER_ISSUES = Path(__file__).parent / "data" / "loader_issues.json"
+#: Keras bugs met in whole models (loading them, or their symbolic shapes), with their evidence.
+MODEL_ISSUES = Path(__file__).parent / "data" / "model_issues.json"
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -
         first = next((r for r in (*expected.layers, *expected.operations) if r.error is not None and not r.no_formula), None)
         if first is not None:
             detail += f" (the engine refuses it too: {first.name}: {first.error})"
-        issue = known_loader_issue(detail, line, model_file)
+        issue = known_model_issue(detail, line, model_file)
         if issue is not None:
             detail = _explained(detail, issue)
         return LineResult(
@@ -184,7 +184,7 @@ def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -
         )
     check = compare_model(name, expected, observed, version, backend)
     status, detail = check.status, check.detail
-    issue = None if status is Status.MATCH else known_loader_issue(detail, line, model_file)
+    issue = None if status is Status.MATCH else known_model_issue(detail, line, model_file)
     if issue is not None:
         status, detail = Status.KNOWN_ISSUE, _explained(detail, issue)
     return LineResult(
@@ -202,12 +202,12 @@ def check_here(model_file: ModelFile, shapes: Sequence[Any] | None, line: str) -
 
 
 @cache
-def loader_issues() -> tuple[dict[str, Any], ...]:
-    return tuple(json.loads(LOADER_ISSUES.read_text(encoding="utf-8"))["issues"])
+def model_issues() -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(MODEL_ISSUES.read_text(encoding="utf-8"))["issues"])
 
 
 def file_conditions(model_file: ModelFile) -> frozenset[str]:
-    """Facts about a file that a loader issue may require (its ``when``)."""
+    """Facts about a file that a model issue may require (its ``when``)."""
     found = set()
     layers = (model_file.config.get("config") or {}).get("layers") or []
     first = layers[0] if layers and isinstance(layers[0], dict) else {}
@@ -239,10 +239,10 @@ def _layer_specs_deep(config: Any) -> list[dict[str, Any]]:
     return out
 
 
-def known_loader_issue(detail: str, line: str, model_file: ModelFile) -> dict[str, Any] | None:
+def known_model_issue(detail: str, line: str, model_file: ModelFile) -> dict[str, Any] | None:
     """The recorded Keras bug that explains a line's verdict on this file, if one does."""
     conditions = file_conditions(model_file)
-    for issue in loader_issues():
+    for issue in model_issues():
         if line not in issue["lines"] or (issue["serialization"] == "keras1/2" and model_file.keras3_serialized):
             continue
         if issue.get("when") and issue["when"] not in conditions:

@@ -491,7 +491,7 @@ def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
     goes through ``keras/src/legacy/saving/saving_utils.py: model_from_config``, which turns an
     InputLayer's ``batch_input_shape`` into ``batch_shape``, and an ``axis`` of one element
     (``[3]``, Keras 2's BatchNormalization) or a float into an int.  Two of its bugs are not copied
-    (``verify/data/loader_issues.json``): another layer's ``batch_input_shape`` becomes its
+    (``verify/data/model_issues.json``): another layer's ``batch_input_shape`` becomes its
     ``input_shape``, batch axis and all (an extra axis), and an ``axis`` list of several elements
     is dropped."""
     view = legacy_layer_specs(config)
