@@ -208,15 +208,22 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Print the engine's summary of a model (every top-level layer with its formula, output shape and "
             "parameters, and the totals), computed from the model's configuration alone; then, unless --no-keras, "
-            "build the model in Keras, compare every layer weight by weight and the totals, print the disagreements "
-            "and write DIR/models/<name>.csv. NAME is a keras.applications model (built with weights=None: nothing "
-            "is downloaded). PATH is a .keras, .json or .h5 file, loaded with Keras safe mode; a Lambda layer's code "
-            "is never run (one with a declared output_shape is replaced by a stand-in of that shape; one without is "
-            "reported no_formula, with the layers downstream of it, and the rest is still checked). "
-            "Exit 0 when everything matches, 1 on a discrepancy or an unchecked layer, 2 on bad input."
+            "build it in Keras, compare every layer weight by weight and the totals, print the disagreements and "
+            "write DIR/models/<name>.csv (always written, with the full reasons). NAME is a keras.applications model "
+            "(built with weights=None). PATH is a model file read by its bytes: a .keras archive, an HDF5 file "
+            "(Keras 1, 2 or 3), to_json() output (dict or Keras 1-2.1 list form, or a JSON string holding it), a "
+            "TensorFlow.js model.json or a Keras 2 SavedModel folder; Keras 1 configs are converted to Keras 2. Only "
+            "the configuration is read, never the weights, and nothing of the file runs: a Lambda with a declared "
+            "output_shape becomes a stand-in of that shape; one without, a custom class and what depends on them are "
+            "reported no_formula, and the rest is still checked. A Keras 1/2 file is checked on Keras 3 and Keras 2 "
+            "side by side (the migration check). Exit 0 when some Keras line confirms the whole model and none "
+            "disagrees, 1 on a discrepancy or an unchecked layer, 2 on bad input or when no installed Keras line can "
+            "build the file."
         ),
     )
-    model.add_argument("target", metavar="NAME|PATH", help="e.g. ResNet50, or my_model.keras / model.json / model.h5")
+    model.add_argument(
+        "target", metavar="NAME|PATH", help="e.g. ResNet50, or my_model.keras / model.json / model.h5 / a SavedModel folder"
+    )
     model.add_argument(
         "--input-shape",
         action="append",

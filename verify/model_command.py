@@ -133,13 +133,15 @@ def _count(value: int | None) -> str:
 
 
 def _lines_table(results: Sequence[Any], console: Console) -> None:
-    table = Table(title="Keras lines side by side")
-    for col in ("Keras", "backend", "status", "engine total", "Keras total", "trainable", "non-trainable"):
-        table.add_column(col, justify="right" if "total" in col or "trainable" in col else "left")
+    table = Table(title="Keras lines side by side (totals: the engine's, then Keras's)")
+    table.add_column("Keras", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for col in ("engine", "Keras", "trainable", "non-trainable"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in results:
+        label = r.label if r.backend in ("", "tensorflow") else f"{r.label} ({r.backend})"
         table.add_row(
-            r.label,
-            r.backend,
+            label,
             str(r.status),
             _count(r.formula_total),
             _count(r.keras_total),

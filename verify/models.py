@@ -1,7 +1,7 @@
 """The model harness: a whole Keras model, observed layer by layer and checked against the engine.
 
 A model comes from ``keras.applications`` (built by name with ``weights=None``: nothing is ever
-downloaded) or from a file (``.keras``, ``.json``, legacy ``.h5``).  The engine's answer,
+downloaded) or from a file (every format :mod:`verify.modelfile` reads).  The engine's answer,
 :func:`formulas.expect_model`, is computed from the model's configuration alone; this module reads
 what Keras really built — per top-level layer (``model.layers`` order) its weights, trainable as
 the *model* counts them, ``count_params()`` and the output shape of its first call in the model —
@@ -20,11 +20,15 @@ paramproof never lets Keras see a ``Lambda`` (or another class in :data:`UNTRUST
   untrusted class, or a nested model containing one is *opaque*: it and every layer downstream of
   it are pruned from the model Keras rebuilds, and their rows are reported ``no_formula`` with the
   reason; every other layer (upstream or on another branch) is rebuilt and compared as usual;
-* the model is then rebuilt from that configuration with ``model_from_json`` under safe mode.  The
-  weights in the file are not loaded: parameter counts and shapes do not depend on their values.
+* a custom class (or a class of the other Keras line) is set aside the same way, naming it;
+* the model is then rebuilt from that configuration alone under safe mode: ``model_from_json`` for
+  a Keras 3 configuration, Keras 3's own legacy loader (the one ``load_model`` uses for ``.h5``)
+  for a Keras 1/2 one, ``model_from_json`` on Keras 2.  The weights in the file are never read:
+  parameter counts and shapes do not depend on their values, and a damaged weights file must not
+  stop an architecture check.
 
-A file without such layers is loaded as it is, with ``load_model(..., safe_mode=True,
-compile=False)``.  Nothing of the file is unpickled or imported outside Keras's safe mode.
+The file itself is read by :mod:`verify.modelfile`, by its bytes and without Keras.  Nothing of it
+is unpickled or imported outside Keras's safe mode.
 """
 
 from __future__ import annotations
