@@ -36,14 +36,27 @@ MATRIX: dict[str, tuple[list[str], dict[str, str]]] = {
     "keras-3.15-torch": (["keras==3.15.*", "torch==2.13.0", "tensorflow==2.21.*"], {"KERAS_BACKEND": "torch"}),
 }
 
-#: ``make matrix KERAS=2.15`` runs the sessions whose name holds that text.
+#: The next release, not in the default run: ``make matrix KERAS=nightly``.  TensorFlow pins
+#: ``keras``, so the session installs TensorFlow first, then replaces its ``keras`` with
+#: ``keras-nightly`` (which installs the same ``keras`` package) and checks ``keras.__version__``.
+NIGHTLY: dict[str, tuple[list[str], dict[str, str]]] = {
+    "keras-nightly-tensorflow": (["tensorflow==2.21.*"], {}),
+}
+
+#: ``make matrix KERAS=2.15`` runs the sessions whose name holds that text (the nightly session
+#: too); plain ``make matrix`` runs MATRIX.
 _only = os.environ.get("KERAS", "")
-nox.options.sessions = [name for name in MATRIX if _only in name]
+nox.options.sessions = [name for name in {**MATRIX, **NIGHTLY} if _only in name] if _only else list(MATRIX)
 
 
 def _catalog(session: nox.Session, name: str, requirements: list[str], env: dict[str, str]) -> None:
     # The pins decide TensorFlow and Keras; the project goes in without its own dependencies.
     session.install(*requirements, "pandas", "rich>=13", "scipy")
+    if name in NIGHTLY:
+        session.run("python", "-m", "pip", "uninstall", "--quiet", "--yes", "keras")
+        session.install("--pre", "--upgrade", "keras-nightly")
+        check = "import keras, sys; print('keras', keras.__version__); sys.exit('.dev' not in keras.__version__)"
+        session.run("python", "-c", check)
     session.install("--no-deps", "-e", ".")
     out = os.path.join("reports", name)
     args = ["paramproof", "run", "--out", out, *session.posargs]
@@ -51,7 +64,9 @@ def _catalog(session: nox.Session, name: str, requirements: list[str], env: dict
 
 
 def _define(name: str, requirements: list[str], env: dict[str, str]) -> None:
-    backend = "venv" if "torch" in name else "uv|venv"
+    # pip, not uv: PyTorch's CPU wheel is found only by pip here; the nightly session uninstalls
+    # with pip.
+    backend = "venv" if "torch" in name or name in NIGHTLY else "uv|venv"
 
     @nox.session(name=name, python="3.11", venv_backend=backend)
     def session(session: nox.Session) -> None:
@@ -60,5 +75,5 @@ def _define(name: str, requirements: list[str], env: dict[str, str]) -> None:
     session.__doc__ = f"the catalog on {name.replace('-', ' ')}"
 
 
-for _name, (_requirements, _env) in MATRIX.items():
+for _name, (_requirements, _env) in {**MATRIX, **NIGHTLY}.items():
     _define(_name, _requirements, _env)
