@@ -33,7 +33,7 @@ bench: install
 # whose name holds "2.15".  The merge's exit 1 (unexplained differences) is reported, not fatal:
 # each session already fails on its own discrepancies.
 matrix: $(VENV)/.matrix
-	KERAS=$(KERAS) $(BIN)/nox
+	KERAS=$(KERAS) ALL=$(ALL) $(BIN)/nox
 	$(BIN)/paramproof matrix; test $$? -ne 2
 
 $(VENV)/.matrix: $(VENV)/.installed

@@ -2,7 +2,8 @@
 
     nox -l                        # the sessions
     nox -s keras-2.15-tensorflow  # one of them
-    make matrix                   # all of them;  make matrix KERAS=2.15  just those matching
+    make matrix                   # the default eight;  make matrix KERAS=2.15  just that line
+    make matrix ALL=1             # every release line (and keras-nightly)
 
 Each session runs ``paramproof run`` on the whole catalog and writes ``reports/<session>/``
 (results.csv, environment.csv, ...); ``paramproof matrix`` merges them.  Environments are kept
@@ -36,6 +37,41 @@ MATRIX: dict[str, tuple[list[str], dict[str, str]]] = {
     "keras-3.15-torch": (["keras==3.15.*", "torch==2.13.0", "tensorflow==2.21.*"], {"KERAS_BACKEND": "torch"}),
 }
 
+#: Every other release line, run by ``make matrix ALL=1`` (or by name: ``make matrix KERAS=3.10``):
+#: every Keras 3 minor release at its last patch, on the TensorFlow of its day (each TensorFlow
+#: release accepts the Keras of its time), and every Keras 2 line that installs on Python 3.11:
+#: Keras 2.13-2.14 with their TensorFlow, tf-keras 2.16-2.20 with theirs.  The engine's version facts
+#: (formulas/versions.json) are pinned with these runs.
+RELEASES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "keras-2.13-tensorflow": (["tensorflow==2.13.*", "numpy<2"], {}),
+    "keras-2.14-tensorflow": (["tensorflow==2.14.*", "numpy<2"], {}),
+    **{
+        f"tf_keras-2.{minor}-tensorflow": (
+            [f"tensorflow==2.{minor}.*", f"tf-keras==2.{minor}.*", *(["numpy<2"] if minor < 18 else [])],
+            {"TF_USE_LEGACY_KERAS": "1"},
+        )
+        for minor in range(16, 21)
+    },
+    **{
+        f"keras-3.{minor}-tensorflow": ([f"tensorflow=={tf}.*", f"keras==3.{minor}.*"], {})
+        for minor, tf in [
+            (1, "2.16"),
+            (2, "2.16"),
+            (3, "2.16"),
+            (4, "2.17"),
+            (5, "2.17"),
+            (6, "2.17"),
+            (7, "2.18"),
+            (9, "2.19"),
+            (10, "2.19"),
+            (11, "2.20"),
+            (12, "2.20"),
+            (13, "2.21"),
+            (14, "2.21"),
+        ]
+    },
+}
+
 #: The next release, not in the default run: ``make matrix KERAS=nightly``.  TensorFlow pins
 #: ``keras``, so the session installs TensorFlow first, then replaces its ``keras`` with
 #: ``keras-nightly`` (which installs the same ``keras`` package) and checks ``keras.__version__``.
@@ -43,10 +79,23 @@ NIGHTLY: dict[str, tuple[list[str], dict[str, str]]] = {
     "keras-nightly-tensorflow": (["tensorflow==2.21.*"], {}),
 }
 
-#: ``make matrix KERAS=2.15`` runs the sessions whose name holds that text (the nightly session
-#: too); plain ``make matrix`` runs MATRIX.
-_only = os.environ.get("KERAS", "")
-nox.options.sessions = [name for name in {**MATRIX, **NIGHTLY} if _only in name] if _only else list(MATRIX)
+SESSIONS = {**MATRIX, **RELEASES, **NIGHTLY}
+
+
+def _selected(only: str, every: bool) -> list[str]:
+    """``KERAS=3.1`` → the sessions whose Keras line is exactly 3.1 (not 3.10); a text that is no
+    session's line (``KERAS=jax``, ``KERAS=tf_keras``) selects the names that hold it.  ``ALL=1``:
+    every session, the nightly one included.  Neither: the default matrix."""
+    if not only:
+        return list(SESSIONS) if every else list(MATRIX)
+    exact = [name for name in SESSIONS if only in name.split("-")]
+    return exact or [name for name in SESSIONS if only in name]
+
+
+# Selected by tag (each session is tagged with its own name), not by name: nox compares names as
+# Python expressions, so ``-s keras-3.1-tensorflow`` also selects keras-3.10-tensorflow (3.1 == 3.10).
+# From the command line, ``nox -t keras-3.1-tensorflow`` runs exactly one session.
+nox.options.tags = _selected(os.environ.get("KERAS", ""), os.environ.get("ALL", "") not in ("", "0"))
 
 
 def _catalog(session: nox.Session, name: str, requirements: list[str], env: dict[str, str]) -> None:
@@ -68,12 +117,12 @@ def _define(name: str, requirements: list[str], env: dict[str, str]) -> None:
     # with pip.
     backend = "venv" if "torch" in name or name in NIGHTLY else "uv|venv"
 
-    @nox.session(name=name, python="3.11", venv_backend=backend)
+    @nox.session(name=name, python="3.11", venv_backend=backend, tags=[name])
     def session(session: nox.Session) -> None:
         _catalog(session, name, requirements, env)
 
     session.__doc__ = f"the catalog on {name.replace('-', ' ')}"
 
 
-for _name, (_requirements, _env) in {**MATRIX, **NIGHTLY}.items():
+for _name, (_requirements, _env) in SESSIONS.items():
     _define(_name, _requirements, _env)

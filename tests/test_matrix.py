@@ -146,3 +146,35 @@ def test_recorded_differences_explain_only_when_they_split_the_runs_the_way_kera
     monkeypatch.setattr(matrix, "shipped_differences", lambda: (added, order))
     [d] = differences(runs)
     assert d.explanation == "Dense added after 2.12 (https://x/added); Keras 3 orders the weights differently (https://x/order)"
+
+
+def test_the_newest_versions_changes_come_first_under_their_own_heading(tmp_path: Path) -> None:
+    run_folder(tmp_path / "old", "3.8.0", "tensorflow", [built("a"), built("b"), built("c")])
+    run_folder(tmp_path / "k315", "3.15.1", "tensorflow", [built("a"), refused("b"), built("c")])
+    run_folder(tmp_path / "nightly", "3.16.0.dev2026102704", "tensorflow", [built("a", nt="1"), refused("b"), built("c")])
+    runs = discover(tmp_path)
+    assert [r.keras for r in runs] == ["3.8.0", "3.15.1", "3.16.0.dev2026102704"]
+    diffs = differences(runs)
+    assert {d.case_id for d in diffs} == {"a", "b"}
+    from verify.matrix import is_prerelease, newest_changes
+
+    before, latest, changed = newest_changes(runs, diffs)  # type: ignore[misc]
+    assert (before.keras, latest.keras) == ("3.15.1", "3.16.0.dev2026102704")
+    assert [d.case_id for d in changed] == ["a"]  # b changed in 3.15.1, not in the nightly
+    assert is_prerelease(latest.keras) and not is_prerelease(before.keras)
+    text = render_markdown(runs, diffs)
+    head = text.index("## What Keras 3.16.0.dev2026102704 changes: the next release (a pre-release), against 3.15.1 (1)")
+    rest = text.index("## Other cases whose observed result differs between runs (1)")
+    assert head < text.index("| a | Dense | 7,850 + 0 → (None, 10) | 7,850 + 1 → (None, 10) |") < rest
+    assert text.index("| b | Dense |") > rest
+
+
+def test_many_runs_group_the_runs_that_saw_the_same_thing(tmp_path: Path) -> None:
+    versions = [f"3.{minor}.0" for minor in range(10)]
+    for minor, keras in enumerate(versions):
+        run_folder(tmp_path / keras, keras, "tensorflow", [built("a") if minor < 4 else refused("a")])
+    runs = discover(tmp_path)
+    text = render_markdown(runs, differences(runs))
+    assert (
+        "| a | Dense | Keras 3.0.0–3.3.0 (tensorflow): 7,850 + 0 → (None, 10); Keras 3.4.0–3.9.0 (tensorflow): refused |" in text
+    )

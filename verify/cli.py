@@ -737,7 +737,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     import pandas as pd
 
     from .diff import DiffInputError
-    from .matrix import differences, discover, matrix_rows, render_markdown
+    from .matrix import differences, discover, matrix_rows, newest_changes, render_markdown
     from .report import write_csv_atomic
 
     if not args.reports.is_dir():
@@ -764,6 +764,18 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     console.print(table)
     unexplained = [d for d in diffs if "unexplained" in d.explanation]
     findings = [d for d in diffs if d.between_backends]
+    newest = newest_changes(runs, diffs)
+    if newest is not None:
+        before, latest, changed = newest
+        open_new = [d for d in changed if "unexplained" in d.explanation]
+        console.print(
+            f"Keras {latest.keras} changes {len(changed)} case(s) against {before.keras}: "
+            f"{len(changed) - len(open_new)} explained, {len(open_new)} unexplained",
+            highlight=False,
+        )
+        for d in open_new:
+            console.print(f"  unexplained in {latest.keras}: {d.case_id} ({d.layer})", markup=False, highlight=False)
+        unexplained = open_new + [d for d in unexplained if d not in open_new]
     console.print(
         f"{len(diffs)} case(s) differ between runs: {len(diffs) - len(unexplained)} explained, "
         f"{len(unexplained)} unexplained, {len(findings)} between backends of one version",

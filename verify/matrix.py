@@ -342,6 +342,75 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+#: More runs than this, and the differences table gives one "by run" column (consecutive runs that
+#: saw the same thing grouped) instead of a column per run.
+WIDE = 8
+
+_PRERELEASE = re.compile(r"\d(?:\.?dev|rc|a|b)\d*", re.IGNORECASE)
+
+
+def is_prerelease(keras: str) -> bool:
+    """``3.16.0.dev2026102704`` (keras-nightly), ``3.16.0rc1``: not a release."""
+    return _PRERELEASE.search(keras) is not None
+
+
+def newest_changes(runs: Sequence[Run], diffs: Sequence[Difference]) -> tuple[Run, Run, list[Difference]] | None:
+    """What the newest Keras version changes: the differences whose observed result on the newest
+    version's run differs from the version just before it (the TensorFlow runs where there are
+    several backends).  None with fewer than two versions."""
+    by_version: dict[str, Run] = {}
+    for run in runs:  # oldest first; the TensorFlow run stands for its version
+        if run.keras not in by_version or run.backend == "tensorflow":
+            by_version[run.keras] = run
+    ordered = sorted(by_version.values(), key=lambda r: r.key)
+    if len(ordered) < 2:
+        return None
+    before, newest = ordered[-2], ordered[-1]
+    changed = []
+    for d in diffs:
+        old, new = before.rows.get(d.case_id), newest.rows.get(d.case_id)
+        if old is None or new is None or observed(old) is None or observed(new) is None:
+            continue
+        if observed(old) != observed(new):
+            changed.append(d)
+    return before, newest, changed
+
+
+def _grouped(runs: Sequence[Run], cells: Sequence[str]) -> str:
+    """``Keras 2.12.0–2.15.0 (tensorflow): refused; …``: consecutive runs with the same cell together."""
+    parts: list[str] = []
+    i = 0
+    while i < len(runs):
+        j = i
+        while j + 1 < len(runs) and cells[j + 1] == cells[i]:
+            j += 1
+        if cells[i] != "—":
+            first, last = runs[i], runs[j]
+            if i == j:
+                label = first.label
+            elif first.backend == last.backend:
+                label = f"Keras {first.keras}–{last.keras} ({first.backend})"
+            else:
+                label = f"{first.label}–{last.label}"
+            parts.append(f"{label}: {cells[i]}")
+        i = j + 1
+    return "; ".join(parts)
+
+
+def _diff_table(runs: Sequence[Run], diffs: Sequence[Difference]) -> list[str]:
+    if len(runs) > WIDE:
+        lines = ["| case | layer | what Keras did, by run | explanation |", "|---|---|---|---|"]
+        for d in diffs:
+            lines.append(f"| {d.case_id} | {d.layer} | {_md_cell(_grouped(runs, d.cells))} | {_md_cell(d.explanation)} |")
+        return lines
+    lines = ["| case | layer | " + " | ".join(run.label for run in runs) + " | explanation |"]
+    lines.append("|---|---|" + "---|" * len(runs) + "---|")
+    for d in diffs:
+        cells = " | ".join(_md_cell(c) for c in d.cells)
+        lines.append(f"| {d.case_id} | {d.layer} | {cells} | {_md_cell(d.explanation)} |")
+    return lines
+
+
 def render_markdown(runs: Sequence[Run], diffs: Sequence[Difference]) -> str:
     lines = ["# paramproof version matrix", "", "## Runs", ""]
     lines += [
@@ -356,8 +425,33 @@ def render_markdown(runs: Sequence[Run], diffs: Sequence[Difference]) -> str:
         lines.append(
             f"| {run.label} | {len(statuses)} | {counts['match']} | {counts['both_invalid']} | {counts['known_issue']} | {counts['skipped']} | {other} | {folders} |"
         )
+    newest = newest_changes(runs, diffs)
+    first: list[Difference] = []
+    if newest is not None:
+        before, latest, first = newest
+        what = "the next release (a pre-release)" if is_prerelease(latest.keras) else "the newest version"
+        lines += ["", f"## What Keras {latest.keras} changes: {what}, against {before.keras} ({len(first)})", ""]
+        if first:
+            unexplained_new = sum(1 for d in first if "unexplained" in d.explanation)
+            lines.append(
+                f"Cases whose observed result on {latest.label} differs from {before.label}; "
+                f"{len(first) - unexplained_new} of {len(first)} explained."
+            )
+            lines.append("")
+            lines += ["| case | layer | " + f"{before.label} | {latest.label} | explanation |", "|---|---|---|---|---|"]
+            for d in first:
+                old = short(before.rows.get(d.case_id))
+                new = short(latest.rows.get(d.case_id))
+                lines.append(f"| {d.case_id} | {d.layer} | {_md_cell(old)} | {_md_cell(new)} | {_md_cell(d.explanation)} |")
+        else:
+            lines.append(f"Every case is observed the same on {latest.label} as on {before.label}.")
+    shown = {d.case_id for d in first}
+    rest = [d for d in diffs if d.case_id not in shown]
     findings = [d for d in diffs if d.between_backends]
-    lines += ["", f"## Cases whose observed result differs between runs ({len(diffs)})", ""]
+    heading = "Cases whose observed result differs between runs"
+    if shown:
+        heading = "Other cases whose observed result differs between runs"
+    lines += ["", f"## {heading} ({len(rest)})", ""]
     if findings:
         lines += [f"**{len(findings)} difference(s) between backends of one Keras version: findings.**", ""]
     lines.append(
@@ -365,11 +459,7 @@ def render_markdown(runs: Sequence[Run], diffs: Sequence[Difference]) -> str:
         "Where backends disagree, the cell adds what the eager forward pass did (its output shape, or `failed`)."
     )
     lines.append("")
-    lines.append("| case | layer | " + " | ".join(run.label for run in runs) + " | explanation |")
-    lines.append("|---|---|" + "---|" * len(runs) + "---|")
-    for d in diffs:
-        cells = " | ".join(_md_cell(c) for c in d.cells)
-        lines.append(f"| {d.case_id} | {d.layer} | {cells} | {_md_cell(d.explanation)} |")
+    lines += _diff_table(runs, rest)
     unexplained = sum(1 for d in diffs if "unexplained" in d.explanation)
     lines += ["", f"{len(diffs) - unexplained} of {len(diffs)} difference(s) explained."]
     return "\n".join(lines) + "\n"
