@@ -4,8 +4,7 @@ Which Keras releases have each class is data: ``formulas/versions.json`` (``clas
 against the installed Keras of every session of the version matrix.  ``register(...)`` may still
 say ``since``/``k2_since``/``keras2``/``keras3`` (the graph-only layers of ``layers/ops.py`` do);
 the data file overrides them.  A class that the named version does not have raises
-:class:`UnknownLayerError` saying which release added it; a version inside a bracket ("added after
-3.8.0, by 3.15.1") raises too, saying that it is not known.
+:class:`UnknownLayerError` saying which release added it (every fact names exact releases).
 """
 
 from __future__ import annotations
@@ -38,8 +37,7 @@ class Entry:
         """Why ``version`` has no such class (None when it has); see :func:`availability`."""
         known = facts().classes.get(self.name)
         if known is not None:
-            why, _ = _explain(self.name, known.line(version), version)
-            return why
+            return _explain(self.name, known.line(version), version)
         mm = (version.major, version.minor)
         if version.is_keras3:
             if not self.keras3:
@@ -54,17 +52,14 @@ class Entry:
         return None
 
 
-def _explain(name: str, line: Availability, version: KerasVersion) -> tuple[str | None, bool]:
-    """(why ``version`` lacks class ``name`` or None, whether that is certain)."""
-    has = line.has(version)
-    if has:
-        return None, True
-    other = "Keras 2" if version.is_keras3 else "Keras 3"
+def _explain(name: str, line: Availability, version: KerasVersion) -> str | None:
+    """Why ``version`` lacks class ``name``, or None when it has it."""
+    if line.has(version):
+        return None
     if not line.present:
-        return f"Keras {version} has no layer {name!r} ({other} only)", True
-    if has is False:
-        return f"Keras {version} has no layer {name!r} ({line.describe()})", True
-    return f"not known whether Keras {version} has layer {name!r} ({line.describe()})", False
+        other = "Keras 2" if version.is_keras3 else "Keras 3"
+        return f"Keras {version} has no layer {name!r} ({other} only)"
+    return f"Keras {version} has no layer {name!r} ({line.describe()})"
 
 
 _REGISTRY: dict[str, Entry] = {}
@@ -118,9 +113,9 @@ def lookup(class_name: str, version: KerasVersion) -> Entry:
         raise UnknownLayerError(f"no formula for layer class {class_name!r}{hint}")
     known = facts().classes.get(class_name)
     if known is not None:
-        why, certain = _explain(class_name, known.line(version), version)
+        why = _explain(class_name, known.line(version), version)
         if why:
-            raise UnknownLayerError(why, absent_from_version=certain)
+            raise UnknownLayerError(why, absent_from_version=True)
         return entry
     why = entry.missing_from(version)
     if why:

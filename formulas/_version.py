@@ -49,52 +49,62 @@ class KerasVersion:
 
 @dataclass(frozen=True)
 class Availability:
-    """When one Keras line has a class, an option or a rule.
+    """When one Keras line has a class, an option or a rule, in exact releases.
 
     In ``versions.json`` a value is ``true`` (every release of the line the engine covers),
-    ``false`` (none), ``"3.9"`` (from that release on) or ``{"after": "3.8.0", "by": "3.15.1"}``:
-    a bracket, when only the last release seen without it and the first seen with it are known.
+    ``false`` (none), ``"3.9.0"`` (from that release on: the first release that has it) or
+    ``{"first": "3.0.0", "last": "3.15.1"}`` (from the first to the last release that has it;
+    either may be left out: from the line's start, or still in the newest).  Every version named is
+    a published release (or a keras-nightly build: ``"3.16.0.dev2026102704"`` reads as 3.16.0, so
+    the release that follows the nightly inherits the rule), measured with the version matrix.
     """
 
     present: bool
-    since: KerasVersion | None = None
-    after: KerasVersion | None = None
-    by: KerasVersion | None = None
+    first: KerasVersion | None = None
+    last: KerasVersion | None = None
+    first_text: str = ""
+    last_text: str = ""
 
     @classmethod
     def parse(cls, value: object, where: str) -> Availability:
         if isinstance(value, bool):
             return cls(value)
         if isinstance(value, str):
-            return cls(True, since=KerasVersion.parse(value))
-        if isinstance(value, dict) and set(value) == {"after", "by"}:
-            after, by = KerasVersion.parse(str(value["after"])), KerasVersion.parse(str(value["by"]))
-            if not after < by:
-                raise ValueError(f"{where}: 'after' {after} must be older than 'by' {by}")
-            return cls(True, after=after, by=by)
-        raise ValueError(f'{where}: expected true, false, "3.9" or {{"after": ..., "by": ...}}, got {value!r}')
+            return cls(True, first=KerasVersion.parse(value), first_text=value)
+        if isinstance(value, dict) and value and set(value) <= {"first", "last"}:
+            texts = {key: str(value[key]) for key in value}
+            first = KerasVersion.parse(texts["first"]) if "first" in texts else None
+            last = KerasVersion.parse(texts["last"]) if "last" in texts else None
+            if first is not None and last is not None and last < first:
+                raise ValueError(f"{where}: 'last' {texts['last']} is older than 'first' {texts['first']}")
+            return cls(True, first, last, texts.get("first", ""), texts.get("last", ""))
+        if isinstance(value, dict) and {"after", "by"} & set(value):
+            raise ValueError(
+                f"{where}: {value!r} is a bracket, not a release: measure the first and last release that have it "
+                '(make matrix ALL=1) and write "3.9.0" or {"first": ..., "last": ...}'
+            )
+        raise ValueError(f'{where}: expected true, false, "3.9.0" or {{"first": ..., "last": ...}}, got {value!r}')
 
-    def has(self, version: KerasVersion) -> bool | None:
-        """True or False, or None when ``version`` falls inside a bracket (not known)."""
+    def has(self, version: KerasVersion) -> bool:
         if not self.present:
             return False
-        if self.since is not None:
-            return version >= self.since
-        if self.after is not None and self.by is not None:
-            if version <= self.after:
-                return False
-            if version >= self.by:
-                return True
-            return None
-        return True
+        if self.first is not None and version < self.first:
+            return False
+        return self.last is None or version <= self.last
+
+    def releases(self) -> tuple[str, ...]:
+        """The releases this value names."""
+        return tuple(text for text in (self.first_text, self.last_text) if text)
 
     def describe(self) -> str:
         if not self.present:
             return "never"
-        if self.since is not None:
-            return f"added in {self.since.major}.{self.since.minor}"
-        if self.after is not None:
-            return f"added after {self.after}, by {self.by}"
+        if self.first is not None and self.last is not None:
+            return f"from {self.first_text} to {self.last_text}"
+        if self.first is not None:
+            return f"added in {self.first_text}"
+        if self.last is not None:
+            return f"removed after {self.last_text}"
         return "always"
 
 
@@ -110,7 +120,7 @@ class Fact:
     def line(self, version: KerasVersion) -> Availability:
         return self.keras3 if version.is_keras3 else self.keras2
 
-    def has(self, version: KerasVersion) -> bool | None:
+    def has(self, version: KerasVersion) -> bool:
         return self.line(version).has(version)
 
 
@@ -150,8 +160,8 @@ def facts() -> VersionFacts:
     return parse_facts(json.loads(text))
 
 
-def feature(name: str, version: KerasVersion) -> bool | None:
-    """Whether ``version`` has the option or rule ``name`` of ``versions.json`` (None: not known)."""
+def feature(name: str, version: KerasVersion) -> bool:
+    """Whether ``version`` has the option or rule ``name`` of ``versions.json``."""
     try:
         return facts().features[name].has(version)
     except KeyError:

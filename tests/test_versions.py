@@ -42,7 +42,7 @@ def test_an_unknown_class_in_the_data_is_an_error_at_import(monkeypatch: pytest.
 
 
 def test_an_absent_class_names_the_release_that_added_it() -> None:
-    with pytest.raises(formulas.UnknownLayerError, match=r"no layer 'AugMix' \(added after 3\.8\.0, by 3\.15\.1\)") as info:
+    with pytest.raises(formulas.UnknownLayerError, match=r"no layer 'AugMix' \(added in 3\.9\.0\)") as info:
         formulas.expect({"class_name": "AugMix", "config": {}}, (None, 8, 8, 3), keras="3.8.0")
     assert info.value.absent_from_version
 
@@ -52,10 +52,11 @@ def test_a_keras2_only_class_is_absent_from_keras3() -> None:
         formulas.expect({"class_name": "ThresholdedReLU", "config": {}}, (None, 4), keras="3")
 
 
-def test_a_version_inside_a_bracket_is_not_guessed() -> None:
-    with pytest.raises(formulas.UnknownLayerError, match="not known whether Keras 3.10.0") as info:
-        formulas.expect({"class_name": "RMSNormalization", "config": {}}, (None, 4), keras="3.10")
-    assert not info.value.absent_from_version
+def test_every_release_in_range_gets_an_answer() -> None:
+    """No fact is a bracket any more: Keras 3.10 (inside what was "after 3.8.0, by 3.15.1") is
+    answered."""
+    assert formulas.expect({"class_name": "RMSNormalization", "config": {}}, (None, 4), keras="3.10").total == 4
+    assert formulas.expect({"class_name": "Dense", "config": {"units": 4}}, (None, 10, 8), keras="3.13.2").total == 36
 
 
 def test_group_query_attention_is_in_keras_3_0() -> None:
@@ -73,20 +74,57 @@ def test_spectral_normalization_is_not_in_keras_2_12() -> None:
     [
         (True, "3.0.5", True),
         (False, "3.15.1", False),
-        ("3.9", "3.8.0", False),
-        ("3.9", "3.9.0", True),
-        ({"after": "3.8.0", "by": "3.15.1"}, "3.8.0", False),
-        ({"after": "3.8.0", "by": "3.15.1"}, "3.12.0", None),
-        ({"after": "3.8.0", "by": "3.15.1"}, "3.15.1", True),
+        ("3.9.0", "3.8.0", False),
+        ("3.9.0", "3.9.0", True),
+        ("3.9.2", "3.9.1", False),
+        ({"first": "3.0.0", "last": "3.15.1"}, "3.15.1", True),
+        ({"first": "3.0.0", "last": "3.15.1"}, "3.16.0.dev2026102704", False),
+        ({"last": "3.15.1"}, "3.0.0", True),
+        ("3.16.0.dev2026102704", "3.15.1", False),
+        ("3.16.0.dev2026102704", "3.16.0.dev2026102704", True),
+        ("3.16.0.dev2026102704", "3.16.0", True),  # the release after the nightly inherits its rules
     ],
 )
-def test_availability_values(value: object, version: str, has: bool | None) -> None:
+def test_availability_values(value: object, version: str, has: bool) -> None:
     assert Availability.parse(value, "test").has(_v(version)) is has
 
 
-def test_a_bracket_must_be_ordered() -> None:
-    with pytest.raises(ValueError, match="must be older"):
-        Availability.parse({"after": "3.15.1", "by": "3.8.0"}, "test")
+@pytest.mark.parametrize(
+    "value",
+    [{"after": "3.8.0", "by": "3.15.1"}, {"first": "3.15.1", "last": "3.8.0"}, {}, {"since": "3.9.0"}, 3.9],
+)
+def test_a_bracket_or_a_malformed_value_is_refused(value: object) -> None:
+    with pytest.raises(ValueError, match="test"):
+        Availability.parse(value, "test")
+
+
+def _releases() -> set[str]:
+    data = json.loads(resources.files("formulas").joinpath("versions.json").read_text(encoding="utf-8"))
+    return {v for versions in data["releases"].values() for v in versions if isinstance(v, str)}
+
+
+def test_every_fact_names_exact_releases_that_exist() -> None:
+    """Every version a fact names is a published release (PyPI's keras, tf-keras, or the
+    keras-nightly build the matrix ran), not a minor line ("3.9") and not a bracket."""
+    releases = _releases()
+    assert {"3.0.0", "3.9.2", "3.15.1", "2.12.0", "2.21.0"} <= releases
+    named = {
+        (kind, name, line, text)
+        for kind, entries in (("classes", facts().classes), ("features", facts().features))
+        for name, fact in entries.items()
+        for line, availability in (("keras2", fact.keras2), ("keras3", fact.keras3))
+        for text in availability.releases()
+    }
+    assert named, "no fact names a release"
+    assert sorted(entry for entry in named if entry[3] not in releases) == []
+    assert all(text.count(".") >= 2 for *_, text in named)
+
+
+def test_the_checked_releases_are_releases_and_every_matrix_session_is_among_them() -> None:
+    data = json.loads(resources.files("formulas").joinpath("versions.json").read_text(encoding="utf-8"))
+    checked = [v for line in data["checked"].values() for v in line]
+    assert set(checked) <= _releases()
+    assert len(checked) >= 27  # every Keras 3 minor, every Keras 2 line, the nightly
 
 
 def test_quantization_modes_follow_the_data() -> None:
@@ -114,28 +152,28 @@ def test_layer_normalization_axis_order_changed() -> None:
 @pytest.mark.parametrize(
     ("layer", "shape", "added"),
     [
-        ({"class_name": "Activation", "config": {"activation": "glu"}}, [None, 4, 8], "after 3.6.0, by 3.7.0"),
-        ({"class_name": "Dense", "config": {"units": 4, "activation": "glu"}}, [None, 8], "after 3.6.0, by 3.7.0"),
+        ({"class_name": "Activation", "config": {"activation": "glu"}}, [None, 4, 8], "in 3.7.0"),
+        ({"class_name": "Dense", "config": {"units": 4, "activation": "glu"}}, [None, 8], "in 3.7.0"),
         (
             {"class_name": "Embedding", "config": {"input_dim": 9, "output_dim": 3, "input_length": 5}},
             [None, 5],
-            "after 3.1.1, by 3.2.0",
+            "in 3.2.0",
         ),
-        ({"class_name": "RandomFlip", "config": {"data_format": "channels_first"}}, [None, 3, 8, 8], "after 3.5.0, by 3.6.0"),
+        ({"class_name": "RandomFlip", "config": {"data_format": "channels_first"}}, [None, 3, 8, 8], "in 3.6.0"),
         (
             {"class_name": "Resizing", "config": {"height": 5, "width": 7, "pad_to_aspect_ratio": True}},
             [None, 8, 8, 2],
-            "after 3.2.1, by 3.3.3",
+            "in 3.3.0",
         ),
         (
             {"class_name": "ZeroPadding1D", "config": {"padding": 2, "data_format": "channels_first"}},
             [None, 8, 2],
-            "after 3.4.1, by 3.5.0",
+            "in 3.5.0",
         ),
         (
             {"class_name": "MultiHeadAttention", "config": {"num_heads": 2, "key_dim": 3}},
             [[None, 5, 8], [None, 5, 6]],
-            "after 3.6.0, by 3.7.0",
+            "in 3.7.0",
         ),
     ],
 )

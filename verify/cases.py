@@ -18,7 +18,9 @@ from typing import Any
 
 from formulas import KerasVersion, as_shape, is_multi
 
-_REQUIRES = re.compile(r"^\s*(?:keras)?\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*)\s*$")
+#: ``keras>=3``, ``<3.15``, ``>=3.16.0.dev2026102704`` (a keras-nightly build: compared as 3.16.0,
+#: so the release that follows it satisfies the same condition).
+_REQUIRES = re.compile(r"^\s*(?:keras)?\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*(?:\.?(?:dev|rc|a|b)[0-9]+)?)\s*$")
 _KNOWN_KEYS = {"id", "layer", "input_shape", "expect", "requires", "input_dtype", "quantize", "note"}
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "string", "bool")
 

@@ -33,6 +33,11 @@ class KnownIssue:
     link: str
     #: The backends it happens on; empty: every backend.
     backend: tuple[str, ...] = ()
+    #: The first and the last release whose run of the version matrix showed it (``make matrix
+    #: ALL=1``; ``tools/pin_versions.py --issues`` measures them); empty when never measured.
+    seen: tuple[str, ...] = ()
+    #: Why no run of the matrix could show it (it needs other hardware); instead of ``seen``.
+    hardware: str = ""
 
     def explains(self, class_name: str, version: str, status: str, detail: str, backend: str = "") -> bool:
         return (
@@ -59,6 +64,8 @@ def _parse(entry: object, where: str) -> KnownIssue:
         truth=str(entry["truth"]),
         link=str(entry["link"]),
         backend=_backends(entry.get("backend"), where),
+        seen=_seen(entry.get("seen"), where),
+        hardware=str(entry.get("hardware", "")),
     )
     re.compile(issue.detail_pattern)
     version_satisfies(issue.keras, "3")  # validates the syntax
@@ -71,6 +78,14 @@ def _layers(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, str) and value:
         return (value,)
     raise ValueError(f"{where}: 'layer' must be a class name, '*' or a list of class names; got {value!r}")
+
+
+def _seen(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or set(value) != {"first", "last"} or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f'{where}: \'seen\' must be {{"first": "3.0.5", "last": "3.15.1"}}; got {value!r}')
+    return (value["first"], value["last"])
 
 
 _BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")

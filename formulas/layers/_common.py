@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from .._config import Config
 from .._derivation import Derivation
-from .._model import Shape, UnknownLayerError
+from .._model import Shape
 from .._version import describe_feature, feature
 
 
 def has(cfg: Config, name: str) -> bool:
-    """Whether ``cfg.keras`` has the option or rule ``name`` of ``formulas/versions.json``.  A
-    version inside the bracket of a fact only bracketed ("after 3.8.0, by 3.15.1") is not guessed:
-    :class:`UnknownLayerError` says so."""
-    known = feature(name, cfg.keras)
-    if known is None:
-        raise UnknownLayerError(
-            f"{cfg.class_name}: not known whether Keras {cfg.keras} has {name} ({describe_feature(name, cfg.keras)})"
-        )
-    return known
+    """Whether ``cfg.keras`` has the option or rule ``name`` of ``formulas/versions.json`` (every
+    fact names exact releases, so every release has an answer)."""
+    return feature(name, cfg.keras)
 
 
 def needs(cfg: Config, name: str, what: str) -> None:

@@ -17,8 +17,8 @@ from .._model import Dim, Shape
 from .._registry import register
 from .._version import describe_feature
 from ._common import has, needs
-from .core import _embedding_dims, _embedding_weights
-from .einsum import INT4_BLOCK, analyze, check_quantize_mode, lora_rank
+from .core import _embedding_dims, _embedding_weights, embedding_quantize_mode
+from .einsum import INT4_BLOCK, analyze, int4_packed, lora_rank
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -255,7 +255,8 @@ def reversible_embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
     """Embedding plus, with ``tie_weights=False``, reverse_embeddings (D, V): V·D or 2·V·D.  The
     default call (``reverse=False``) embeds: output (*input, D); ``reverse_dtype`` and
     ``logit_soft_cap`` only act on the reverse call.  Quantized (int8/int4) the reverse table
-    follows the embeddings' scheme; LoRA with untied weights is refused by Keras."""
+    follows the embeddings' scheme, one scale per vocabulary entry (int4 in 3.12–3.13: packed
+    (⌈D/2⌉, V), scale (V,); grouped from 3.14.0); LoRA with untied weights is refused by Keras."""
     if x and isinstance(x[0], tuple):
         raise cfg.fail(f"takes one input, got {len(x)} shapes")
     xs: Shape = x  # type: ignore[assignment]
@@ -268,17 +269,21 @@ def reversible_embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
     lora = lora_rank(cfg, "embeddings_constraint")
     if lora and not tie:
         raise cfg.fail("lora_rank with tie_weights=False: Keras cannot add reverse_embeddings after enabling LoRA")
-    mode = check_quantize_mode(cfg, ("int8", "int4"))
+    mode = embedding_quantize_mode(cfg)
     _embedding_weights(cfg, d, vocab, dim, lora, mode)
     if not tie:
+        reverse = [("D", dim), ("V", vocab)]
         if mode is None:
-            d.weight("reverse_embeddings", [("D", dim), ("V", vocab)])
+            d.weight("reverse_embeddings", reverse)
         elif mode == "int8":
-            d.weight("reverse_embeddings", [("D", dim), ("V", vocab)], trainable=False)
+            d.weight("reverse_embeddings", reverse, trainable=False)
+            d.weight("reverse_embeddings_scale", [("V", vocab)], trainable=False)
+        elif not has(cfg, "int4-grouped"):  # 3.12–3.13: per vocabulary entry, packed along D
+            d.weight("reverse_embeddings", int4_packed(reverse, 0), trainable=False)
             d.weight("reverse_embeddings_scale", [("V", vocab)], trainable=False)
         else:
             groups = math.ceil(dim / INT4_BLOCK)
-            d.weight("reverse_embeddings", [("⌈D/2⌉", (dim + 1) // 2), ("V", vocab)], trainable=False)
+            d.weight("reverse_embeddings", int4_packed(reverse, 0), trainable=False)
             d.weight("reverse_embeddings_scale", [("⌈D/128⌉", groups), ("V", vocab)], trainable=False)
             d.weight("reverse_embeddings_zero", [("⌈D/128⌉", groups), ("V", vocab)], trainable=False)
     d.output((*xs, dim), "(*input, D)")

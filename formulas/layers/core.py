@@ -11,8 +11,9 @@ from .._derivation import Derivation, product
 from .._model import Dim, Shape
 from .._registry import register
 from .._shapes import as_shape
+from .._version import describe_feature
 from ._common import activation_name, has, needs, output_activation, rank, rate_in_unit_interval, single
-from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, lora_rank
+from .einsum import INT4_BLOCK, check_quantize_mode, float8_weights, int4_grouped, int4_packed, lora_rank, refuse_lora_with
 
 
 @register("InputLayer", family="core")
@@ -39,9 +40,10 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
 
     Keras 3 (``keras/src/layers/core/dense.py``): ``lora_rank`` r freezes the kernel and adds
     lora_kernel_a (d, r) + lora_kernel_b (r, u); ``quantize("int8")`` re-creates the kernel as int8
-    (non-trainable) after the bias, plus kernel_scale (u,); ``"int4"`` packs it as (d, ⌈u/2⌉) with
-    scale and zero point per (⌈d/128⌉, u) and g_idx (d,); ``"float8"`` adds three scalar scales and
-    three (1024,) amax histories."""
+    (non-trainable) after the bias, plus kernel_scale (u,) (3.1.x: (1, u), and the bias frozen);
+    ``"int4"`` packs it as (d, ⌈u/2⌉) with scale and zero point per (⌈d/128⌉, u) and g_idx (d,)
+    (from 3.14.0; 3.11–3.13: (⌈d/2⌉, u) and kernel_scale (u,)); ``"float8"`` adds three scalar
+    scales and three (1024,) amax histories."""
     x = single(cfg, x)
     # Keras 2, 3.0.5 and 3.8.0 build units=0 (a (d, 0) kernel); ``dense-units-checked``.
     if cfg.keras.is_keras3:
@@ -57,6 +59,7 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     lora = lora_rank(cfg, "kernel_constraint")
     mode = check_quantize_mode(cfg, ("int8", "int4", "float8"))
     rank(cfg, x, min_ndim=2)
+    refuse_lora_with(cfg, mode, lora)
     last = x[-1]
     if last is None:
         raise cfg.fail(f"the last dimension of the input must be defined, got None in {x}")
@@ -64,16 +67,22 @@ def dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     lora_axes = ([("d", last), ("r", lora)], [("r", lora), ("u", units)]) if lora else None
     if mode in ("int8", "int4"):
         if use_bias:
-            d.weight("bias", [("u", units)])
+            # 3.1.x's quantize also freezes the bias (``int8-bias-trainable``).
+            d.weight("bias", [("u", units)], trainable=has(cfg, "int8-bias-trainable"))
         if lora_axes:
             d.arg("lora_rank", lora)
             d.weight("lora_kernel_a", lora_axes[0])
             d.weight("lora_kernel_b", lora_axes[1])
         if mode == "int8":
             d.weight("kernel", kernel, trainable=False)
+            # 3.1.x keeps abs_max_quantize's kept axis: (1, u) (``dense-int8-scale-vector``).
+            scale = [("u", units)] if has(cfg, "dense-int8-scale-vector") else [("1", 1), ("u", units)]
+            d.weight("kernel_scale", scale, trainable=False)
+        elif has(cfg, "int4-grouped"):
+            int4_grouped(cfg, d, "kernel", last, units)
+        else:  # 3.11–3.13: per channel, packed along the input axis
+            d.weight("kernel", int4_packed(kernel, 0), trainable=False)
             d.weight("kernel_scale", [("u", units)], trainable=False)
-        else:
-            int4_grouped(d, "kernel", last, units)
         d.output((*x[:-1], units), "(*input[:-1], u)")
         output_activation(cfg, d)
         return
@@ -270,9 +279,11 @@ def embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     ``mask_zero`` changes nothing; ``input_length`` (Keras 2) only fills an unknown length.
 
     Keras 3 (``keras/src/layers/core/embedding.py``): ``lora_rank`` r freezes the embeddings and
-    adds lora_embeddings_a (V, r) + lora_embeddings_b (r, D); ``quantize("int8")`` re-creates the
-    embeddings as int8 after the LoRA weights, plus embeddings_scale (V,); ``"int4"`` packs them as
-    (V, ⌈D/2⌉) with scale and zero point (V, ⌈D/128⌉) and g_idx (D,); float8 is refused."""
+    adds lora_embeddings_a (V, r) + lora_embeddings_b (r, D); ``quantize("int8")`` (from 3.2.0)
+    re-creates the embeddings as int8 after the LoRA weights, plus embeddings_scale (V,) (3.2.0 to
+    3.3.2: (D,)); ``"int4"`` (from 3.12.0) packs them as (V, ⌈D/2⌉) with scale and zero point
+    (V, ⌈D/128⌉) and g_idx (D,) (from 3.14.0; 3.12–3.13: embeddings_scale (V,) only); float8 is
+    refused."""
     x = single(cfg, x)
     if cfg.keras.is_keras3 and "input_length" in cfg.raw:
         needs(cfg, "embedding-input-length", "Embedding argument 'input_length'")
@@ -280,7 +291,7 @@ def embedding(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     d.arg("input_dim", vocab)
     d.arg("output_dim", dim)
     lora = lora_rank(cfg, "embeddings_constraint")
-    mode = check_quantize_mode(cfg, ("int8", "int4"))
+    mode = embedding_quantize_mode(cfg)
     _embedding_weights(cfg, d, vocab, dim, lora, mode)
     out: Shape = (*x, dim)
     length = cfg.raw.get("input_length")
@@ -301,6 +312,16 @@ def _embedding_dims(cfg: Config) -> tuple[int, int]:
     return dims[0], dims[1]
 
 
+def embedding_quantize_mode(cfg: Config) -> str | None:
+    """The quantization mode of Embedding (and ReversibleEmbedding): int8 from 3.2.0
+    (``quantize-int8-embedding``), int4 from 3.12.0 (``quantize-int4-embedding``), never float8."""
+    mode = check_quantize_mode(cfg, ("int8", "int4"))
+    if mode is not None and not has(cfg, f"quantize-{mode}-embedding"):
+        when = describe_feature(f"quantize-{mode}-embedding", cfg.keras)
+        raise cfg.fail(f"quantize={mode!r}: {cfg.class_name} has no {mode} quantization in Keras {cfg.keras} ({when})")
+    return mode
+
+
 def _embedding_weights(cfg: Config, d: Derivation, vocab: int, dim: int, lora: int | None, mode: str | None) -> None:
     """The embeddings, LoRA and quantization weights of Embedding (and ReversibleEmbedding)."""
     table = [("V", vocab), ("D", dim)]
@@ -313,10 +334,15 @@ def _embedding_weights(cfg: Config, d: Derivation, vocab: int, dim: int, lora: i
         d.weight("lora_embeddings_b", [("r", lora), ("D", dim)])
     if mode == "int8":
         d.weight("embeddings", table, trainable=False)
+        # 3.2.0–3.3.2 reduce the vocabulary axis: one scale per column (``embedding-int8-scale-per-row``).
+        scale = [("V", vocab)] if has(cfg, "embedding-int8-scale-per-row") else [("D", dim)]
+        d.weight("embeddings_scale", scale, trainable=False)
+    elif mode == "int4" and not has(cfg, "int4-grouped"):  # 3.12–3.13: per row
+        d.weight("embeddings", int4_packed(table, 1), trainable=False)
         d.weight("embeddings_scale", [("V", vocab)], trainable=False)
     elif mode == "int4":
         groups = math.ceil(dim / INT4_BLOCK)
-        d.weight("embeddings", [("V", vocab), ("⌈D/2⌉", (dim + 1) // 2)], trainable=False)
+        d.weight("embeddings", int4_packed(table, 1), trainable=False)
         d.weight("embeddings_scale", [("V", vocab), ("⌈D/128⌉", groups)], trainable=False)
         d.weight("embeddings_zero", [("V", vocab), ("⌈D/128⌉", groups)], trainable=False)
         d.weight("g_idx", [("D", dim)], trainable=False)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .._config import Config
-from .._derivation import Derivation
+from .._derivation import Axis, Derivation
 from .._model import Dim, Shape
 from .._registry import register
 from .._version import describe_feature
@@ -21,7 +22,8 @@ from ._common import has, output_activation, single
 
 #: ``layer.quantize(mode)`` modes that need calibration data or a config object: out of scope.
 CALIBRATED_MODES = ("gptq", "awq")
-#: Default ``Int4QuantizationConfig.block_size`` (Keras 3.15): int4 is grouped along the reduced axis.
+#: Default ``Int4QuantizationConfig.block_size`` (from 3.14.0, ``int4-grouped``): int4 is grouped
+#: along the reduced axis.  3.11–3.13 quantize int4 per channel (``int4_packed``).
 INT4_BLOCK = 128
 #: ``QuantizedFloat8DTypePolicy.default_amax_history_length``.
 AMAX_HISTORY = 1024
@@ -76,14 +78,34 @@ def float8_weights(d: Derivation) -> None:
         d.weight(f"{prefix}_amax_history", [("1024", AMAX_HISTORY)])
 
 
-def int4_grouped(d: Derivation, prefix: str, rows: int, cols: int, *, scale_first_groups: bool = True) -> None:
-    """int4 with the default block size 128: the kernel packed two values a byte along the columns,
-    a scale and a zero point per (group of 128 rows, column), and a group index per row."""
+def int4_packed(axes: Sequence[Axis], axis: int) -> list[Axis]:
+    """``axes`` with ``axes[axis]`` halved, rounded up: int4 values are stored two to an int8 byte
+    along that axis."""
+    symbol, size = axes[axis]
+    packed = list(axes)
+    packed[axis] = (f"⌈{symbol}/2⌉", None if size is None else (size + 1) // 2)
+    return packed
+
+
+def int4_grouped(cfg: Config, d: Derivation, prefix: str, rows: int, cols: int) -> None:
+    """int4 from 3.14.0 (``int4-grouped``; 3.11–3.13 are per channel, see the layers), with the
+    default block size 128: the kernel packed two values a byte along the columns,
+    a scale and a zero point per (group of 128 rows, column), and a group index per row.  The zero
+    point of a Dense/EinsumDense kernel is named ``kernel_zero`` up to 3.15 and ``zero_point``
+    from keras-nightly 3.16.0.dev2026102704 on (``int4-zero-point-name``)."""
     groups = math.ceil(rows / INT4_BLOCK)
-    d.weight(prefix, [("rows", rows), ("⌈cols/2⌉", (cols + 1) // 2)], trainable=False)
+    zero = "zero_point" if has(cfg, "int4-zero-point-name") else f"{prefix}_zero"
+    d.weight(prefix, int4_packed([("rows", rows), ("cols", cols)], 1), trainable=False)
     d.weight(f"{prefix}_scale", [("⌈rows/128⌉", groups), ("cols", cols)], trainable=False)
-    d.weight(f"{prefix}_zero", [("⌈rows/128⌉", groups), ("cols", cols)], trainable=False)
+    d.weight(zero, [("⌈rows/128⌉", groups), ("cols", cols)], trainable=False)
     d.weight("g_idx", [("rows", rows)], trainable=False)
+
+
+def refuse_lora_with(cfg: Config, mode: str | None, rank_: int | None) -> None:
+    """keras-nightly 3.16.0.dev2026102704 refuses ``quantize('float8')`` on a layer with LoRA
+    (``lora-float8-refused``); 3.15 builds the weights and fails only at the call."""
+    if rank_ and mode == "float8" and has(cfg, "lora-float8-refused"):
+        raise cfg.fail("quantize='float8' with lora_rank: lora is not currently supported with FLOAT8 quantization")
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,7 @@ class Einsum:
     bias_symbols: tuple[str, ...]
     keras_output: Shape  # Keras's own (symbolic) full output shape
     true_output: Shape | None  # what ops.einsum returns; None if it cannot run on this input
+    elision: str | None = None  # the side the equation's '...' elides: "left", "right" or None
 
 
 _FORMS = (
@@ -210,6 +233,7 @@ def analyze(cfg: Config, equation: object, bias_axes: object, x: Shape, partial:
         tuple(bias_symbols),
         tuple(out),
         true,
+        elision,
     )
 
 
@@ -233,11 +257,30 @@ def _need_defined(cfg: Config, name: str, shape: tuple[Dim, ...] | None, equatio
         raise cfg.fail(f"{name} shape {shape} of {equation!r} has a negative dimension")
 
 
-def int8_scale_shape(e: Einsum, input_rank: int) -> list[int]:
+def _spelled_out(e: Einsum, input_rank: int) -> tuple[str, str]:
+    """The input and output specs with each elided axis given a label of its own, as
+    ``EinsumAxes.from_equation`` does (keras-nightly ``einsum_dense.py``): the first unused ASCII
+    letters, sorted, prepended for a left '...' and appended for a right one."""
+    in_spec, out_spec = e.input_spec, e.output_spec
+    if e.elision is None:
+        return in_spec, out_spec
+    used = set(in_spec + e.weight_spec + out_spec)
+    unused = sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") - used)
+    elided = "".join(unused[: max(input_rank - len(in_spec), 0)])
+    if e.elision == "left":
+        return elided + in_spec, elided + out_spec
+    return in_spec + elided, out_spec + elided
+
+
+def int8_scale_shape(e: Einsum, input_rank: int, *, squeeze_in_place: bool = False) -> list[int]:
     """``EinsumDense._get_kernel_scale_shape`` for per-channel int8, after
-    ``_analyze_quantization_info`` (including how it reuses a leftover loop index)."""
-    in_spec, w_spec, out_spec = e.input_spec, e.weight_spec, e.output_spec
-    # The ellipsis forms are refused before quantization; only the plain form reaches here.
+    ``_analyze_quantization_info``.  Up to 3.15 a reduced kernel axis with no expand axis left to
+    take its place is put back at a leftover loop index (where the squeeze then drops a wrong
+    axis); from keras-nightly 3.16.0.dev2026102704 on it stays at its own position
+    (``squeeze_in_place``, ``einsum-int8-scale-squeeze-in-place``), and the elided axes of a
+    '...' equation carry labels of their own (``_spelled_out``)."""
+    in_spec, out_spec = _spelled_out(e, input_rank)
+    w_spec = e.weight_spec
     index = -1
     in_reduced = [i for i, c in enumerate(in_spec) if out_spec.find(c) == -1]
     w_reduced = []
@@ -253,12 +296,16 @@ def int8_scale_shape(e: Einsum, input_rank: int) -> list[int]:
     for ori in in_reduced:
         if in_expand:
             index = in_expand.pop(0)
+        elif squeeze_in_place:
+            index = ori
         in_transpose.insert(index, ori)
     for ori in w_reduced:
         if w_expand:
             index = w_expand.pop(0)
         else:
             w_squeeze.append(ori)
+            if squeeze_in_place:
+                index = ori
         w_transpose.insert(index, ori)
     shape = [1 if i in w_reduced else int(s or 0) for i, s in enumerate(e.kernel)]
     shape = [shape[i] for i in w_transpose]
@@ -275,9 +322,15 @@ def einsum_dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> No
     axis, else by the input; bias over the output axes from the first ``bias_axes`` letter on.
     Params ∏kernel + ∏bias.  Keras 3: ``lora_rank`` r adds lora_kernel_a (kernel[:-1], r) and
     lora_kernel_b (r, kernel[-1]) and freezes the kernel; ``quantize`` int8 replaces the kernel by an
-    int8 copy and a per-output-channel kernel_scale, int4 packs it as (rows, ⌈cols/2⌉) with
-    grouped scale/zero/g_idx, float8 adds six scaling weights.  The output is what ``einsum``
-    returns: the left-elided axes keep their order (Keras 3's symbolic shape reverses them)."""
+    int8 copy and a per-output-channel kernel_scale (3.1.x also freezes the bias), int4 packs it as
+    (rows, ⌈cols/2⌉) with grouped scale/zero/g_idx (from 3.14.0; 3.11–3.13 halve the first reduced
+    kernel axis and keep the int8 kernel_scale), float8 adds six scaling weights.  The output is
+    what ``einsum`` returns: the left-elided axes keep their order (Keras 3's symbolic shape
+    reverses them).
+
+    keras-nightly 3.16.0.dev2026102704 (``versions.json``): int8/int4 quantize equations with
+    '...' (``einsum-quantize-ellipsis``), an input whose rank does not fit the equation is refused
+    at the build (``einsum-input-rank-checked``), float8 with LoRA is refused."""
     x = single(cfg, x)
     equation = cfg.get("equation")
     partial = partial_output_shape(cfg, cfg.get("output_shape"))
@@ -292,26 +345,32 @@ def einsum_dense(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> No
     _need_defined(cfg, "kernel", e.kernel, str(equation))
     _need_defined(cfg, "bias", e.bias, str(equation))
     if e.true_output is None:
-        if not cfg.keras.is_keras3:
-            raise cfg.fail(f"input {x} has rank {len(x)}, but {equation!r} needs rank {len(e.input_spec)}")
+        if not cfg.keras.is_keras3 or has(cfg, "einsum-input-rank-checked"):
+            need = f"rank >= {len(e.input_spec)}" if e.elision else f"rank {len(e.input_spec)}"
+            raise cfg.fail(f"input {x} has rank {len(x)}, but {equation!r} needs {need}")
         d.note("the einsum cannot run on this input rank; Keras 3 still builds the layer symbolically")
+    refuse_lora_with(cfg, mode, rank_)
     kernel = [(c, int(s or 0)) for c, s in zip(e.weight_spec, e.kernel)]
     bias = None if e.bias is None else [(c, int(s or 0)) for c, s in zip(e.bias_symbols, e.bias)]
-    if mode in ("int8", "int4") and "..." in str(equation):
+    if mode in ("int8", "int4") and "..." in str(equation) and not has(cfg, "einsum-quantize-ellipsis"):
         raise cfg.fail(f"quantize={mode!r}: Keras cannot quantize an EinsumDense whose equation has '...' ({equation!r})")
     if mode in ("int8", "int4"):
         if bias is not None:
-            d.weight("bias", bias)
+            # 3.1.x's quantize also freezes the bias (``int8-bias-trainable``).
+            d.weight("bias", bias, trainable=has(cfg, "int8-bias-trainable"))
         _lora(d, rank_, [s for _, s in kernel])
-        if mode == "int8":
-            d.weight("kernel", kernel, trainable=False)
-            scale = int8_scale_shape(e, len(x))
-            d.weight("kernel_scale", [(str(s), s) for s in scale], trainable=False)
-        else:
-            reduced = [i for i, c in enumerate(e.weight_spec) if c not in e.output_spec]
+        reduced = [i for i, c in enumerate(e.weight_spec) if c not in e.output_spec]
+        if mode == "int4" and has(cfg, "int4-grouped"):
             rows = math.prod(s for i, (_, s) in enumerate(kernel) if i in reduced)
             cols = math.prod(s for i, (_, s) in enumerate(kernel) if i not in reduced)
-            int4_grouped(d, "kernel", rows, cols)
+            int4_grouped(cfg, d, "kernel", rows, cols)
+        else:
+            # int8, and int4 in 3.11–3.13: per-channel kernel_scale; int4 packs the kernel along
+            # its first reduced axis (axis 0 if none is reduced), ``_int4_pack_axis``.
+            stored = kernel if mode == "int8" else int4_packed(kernel, reduced[0] if reduced else 0)
+            d.weight("kernel", stored, trainable=False)
+            scale = int8_scale_shape(e, len(x), squeeze_in_place=has(cfg, "einsum-int8-scale-squeeze-in-place"))
+            d.weight("kernel_scale", [(str(s), s) for s in scale], trainable=False)
     else:
         d.weight("kernel", kernel, trainable=rank_ is None)
         if bias is not None:
@@ -332,4 +391,13 @@ def _lora(d: Derivation, rank_: int | None, kernel: list[int]) -> None:
     d.weight("lora_kernel_b", [("r", rank_), (str(kernel[-1]), kernel[-1])])
 
 
-__all__ = ["Einsum", "analyze", "check_quantize_mode", "float8_weights", "int4_grouped", "lora_rank"]
+__all__ = [
+    "Einsum",
+    "analyze",
+    "check_quantize_mode",
+    "float8_weights",
+    "int4_grouped",
+    "int4_packed",
+    "lora_rank",
+    "refuse_lora_with",
+]

@@ -39,10 +39,18 @@ def _resolve(cfg: Config, axes: list[int], x: Shape, *, allow_repeat: bool = Fal
 def _param_axes(cfg: Config, x: Shape, axes: list[int], as_list: bool) -> list[Axis]:
     """The normalised dims in the order Keras builds the parameter: newer Keras 3
     (``layernorm-axes-sorted`` in versions.json) sorts the axes as given (``sorted([1, -1])`` is
-    ``[-1, 1]``, so the last dim comes first); Keras 2, 3.0.5 and 3.8.0 keep the given order after
-    making each axis non-negative."""
+    ``[-1, 1]``, so the last dim comes first); keras-nightly 3.16.0.dev2026102704's
+    LayerNormalization makes them non-negative first, then sorts
+    (``layernorm-axes-canonical-sorted``: ``[1, -1]`` on rank 4 is ``[1, 3]``; RMSNormalization
+    still sorts them as given); Keras 2, 3.0.5 and 3.8.0 keep the given order after making each
+    axis non-negative."""
     resolved = _resolve(cfg, axes, x)
-    order = [a % len(x) for a in sorted(axes)] if as_list and has(cfg, "layernorm-axes-sorted") else resolved
+    if cfg.class_name == "LayerNormalization" and has(cfg, "layernorm-axes-canonical-sorted"):
+        order = sorted(resolved)
+    elif as_list and has(cfg, "layernorm-axes-sorted"):
+        order = [a % len(x) for a in sorted(axes)]
+    else:
+        order = resolved
     dims = [(f"n{a}", x[a]) for a in order]
     for a in order:
         if x[a] is None:

@@ -18,7 +18,7 @@ from .._derivation import Derivation
 from .._model import Dim, OutputShape, Shape
 from .._registry import nested, register
 from .._shapes import conv_length
-from ._common import rank, single
+from ._common import has, rank, single
 from .conv_more import keras2_dilated_unknown
 
 #: Cell class → number of gates (kernel width = gates × units).
@@ -260,7 +260,9 @@ def _conv_lstm(rank_: int):  # type: ignore[no-untyped-def]
         out_spatial: list[Dim] = []
         for length, k, s, r in zip(spatial, kernel, strides, dilation):
             n = conv_length(length, k, s, padding, r)
-            if n is not None and n <= 0:
+            # A zero-size output: Keras 2 refuses it, and so does Keras 3 from the release that
+            # refuses it for every convolution (conv-zero-output-refused); earlier Keras 3 builds it.
+            if n is not None and (n < 0 or (n == 0 and (not cfg.keras.is_keras3 or has(cfg, "conv-zero-output-refused")))):
                 raise cfg.fail(
                     f"kernel {kernel} (dilation {dilation}) is larger than the input {tuple(spatial)} with padding='valid'"
                 )

@@ -12,7 +12,7 @@ from .._config import Config
 from .._derivation import Derivation
 from .._model import Dim, Expectation, OutputShape, Shape
 from .._registry import nested, register
-from ._common import rank, single
+from ._common import has, rank, single
 from .recurrent import RECURRENT_LAYERS
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave")
@@ -96,7 +96,9 @@ def bidirectional(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> N
         if _flag(layer, key) != _flag(backward, key):
             raise cfg.fail(f"forward and backward layers differ in {key}: {_flag(layer, key)} vs {_flag(backward, key)}")
     return_state = _flag(layer, "return_state")
-    if cfg.keras.is_keras3 and return_state and _flag(layer, "stateful"):
+    # Up to 3.15 Keras 3 calls Bidirectional.compute_mask, whose ``state_mask * 2`` multiplies a
+    # generator; keras-nightly 3.16.0.dev2026102704 no longer calls it (supports_masking=False).
+    if cfg.keras.is_keras3 and return_state and _flag(layer, "stateful") and not has(cfg, "bidirectional-stateful-state-builds"):
         raise cfg.fail("Keras 3 fails on stateful=True with return_state=True (compute_mask multiplies a generator)")
     fwd = nested(cfg, layer, xs)
     bwd = nested(cfg, backward, xs)
@@ -117,6 +119,12 @@ def bidirectional(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> N
         outputs = (y, y_rev)
         symbolic = "[forward output, backward output]"
     else:
+        # keras-nightly 3.16.0.dev2026102704 refuses elementwise merges of different widths, even
+        # where one is 1 and would broadcast (Bidirectional._check_merge_widths).
+        if has(cfg, "bidirectional-merge-widths-checked") and None not in (y[-1], y_rev[-1]) and y[-1] != y_rev[-1]:
+            raise cfg.fail(
+                f"merge_mode={mode!r} needs forward and backward layers of the same width, got {y[-1]} and {y_rev[-1]}"
+            )
         outputs = (_broadcast(cfg, y, y_rev, mode),)
         symbolic = "forward output shape"
     if return_state:
