@@ -43,7 +43,8 @@ MATRIX: dict[str, tuple[list[str], dict[str, str]]] = {
 #: Keras 2.13-2.14 with their TensorFlow, tf-keras 2.16-2.20 with theirs.  The engine's version facts
 #: (formulas/versions.json) are pinned with these runs.
 RELEASES: dict[str, tuple[list[str], dict[str, str]]] = {
-    "keras-2.13-tensorflow": (["tensorflow==2.13.*", "numpy<2"], {}),
+    # 2.13.1 exactly: with "2.13.*" and a newer numpy the resolver backtracks to 2.13.0rc2.
+    "keras-2.13-tensorflow": (["tensorflow==2.13.1", "numpy<2"], {}),
     "keras-2.14-tensorflow": (["tensorflow==2.14.*", "numpy<2"], {}),
     **{
         f"tf_keras-2.{minor}-tensorflow": (
@@ -102,7 +103,10 @@ def _catalog(session: nox.Session, name: str, requirements: list[str], env: dict
     # The pins decide TensorFlow and Keras; the project goes in without its own dependencies.
     session.install(*requirements, "pandas", "rich>=13", "scipy")
     if name in NIGHTLY:
-        session.run("python", "-m", "pip", "uninstall", "--quiet", "--yes", "keras")
+        # keras and keras-nightly install the same files: remove both (a reused environment
+        # already has keras-nightly, which the uninstall of keras would leave without its files),
+        # then install the newest nightly.
+        session.run("python", "-m", "pip", "uninstall", "--quiet", "--yes", "keras", "keras-nightly")
         session.install("--pre", "--upgrade", "keras-nightly")
         check = "import keras, sys; print('keras', keras.__version__); sys.exit('.dev' not in keras.__version__)"
         session.run("python", "-c", check)

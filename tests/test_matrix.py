@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,3 +179,45 @@ def test_many_runs_group_the_runs_that_saw_the_same_thing(tmp_path: Path) -> Non
     assert (
         "| a | Dense | Keras 3.0.0–3.3.0 (tensorflow): 7,850 + 0 → (None, 10); Keras 3.4.0–3.9.0 (tensorflow): refused |" in text
     )
+
+
+def _noxfile(monkeypatch: pytest.MonkeyPatch, keras: str = "", every: str = "") -> Any:
+    """noxfile.py imported with a stand-in for nox (the test extra does not install nox; only
+    the session table and the selection are under test here)."""
+    import importlib.util
+    import sys
+    import types
+
+    fake = types.ModuleType("nox")
+    fake.options = types.SimpleNamespace()  # type: ignore[attr-defined]
+    fake.Session = object  # type: ignore[attr-defined]
+    fake.session = lambda **kwargs: lambda f: f  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nox", fake)
+    monkeypatch.setenv("KERAS", keras)
+    monkeypatch.setenv("ALL", every)
+    spec = importlib.util.spec_from_file_location("noxfile_under_test", Path(__file__).parents[1] / "noxfile.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_the_matrix_has_every_release_line_and_selects_them_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    nf = _noxfile(monkeypatch)
+    lines = {name.split("-")[1] for name in nf.SESSIONS if name.startswith("keras-3.")}
+    assert lines == {f"3.{minor}" for minor in range(16)}
+    assert {name.split("-")[1] for name in nf.SESSIONS if name.startswith(("keras-2.", "tf_keras-2."))} == {
+        f"2.{minor}" for minor in range(12, 22)
+    }
+    assert nf.nox.options.tags == list(nf.MATRIX) and len(nf.MATRIX) == 8  # the default stays short
+    assert _noxfile(monkeypatch, "3.1").nox.options.tags == ["keras-3.1-tensorflow"]  # not 3.10
+    assert _noxfile(monkeypatch, "3.15").nox.options.tags == ["keras-3.15-tensorflow", "keras-3.15-jax", "keras-3.15-torch"]
+    assert _noxfile(monkeypatch, "nightly").nox.options.tags == ["keras-nightly-tensorflow"]
+    assert _noxfile(monkeypatch, every="1").nox.options.tags == list(nf.SESSIONS) and len(nf.SESSIONS) == 29
+
+
+def test_a_sweep_beside_the_runs_is_not_merged_into_them(tmp_path: Path) -> None:
+    """paramproof sweep writes reports/sweep/ by default: its random draws are not catalog cases."""
+    run_folder(tmp_path / "k3", "3.15.1", "tensorflow", [built("a")])
+    run_folder(tmp_path / "sweep", "3.15.1", "tensorflow", [built("sweep-Dense-0-1"), built("sweep-Dense-0-2")])
+    [run] = discover(tmp_path)
+    assert list(run.rows) == ["a"] and run.folders == [tmp_path / "k3"]

@@ -737,7 +737,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     import pandas as pd
 
     from .diff import DiffInputError
-    from .matrix import differences, discover, matrix_rows, newest_changes, render_markdown
+    from .matrix import WIDE, differences, discover, grouped, matrix_rows, newest_changes, render_markdown
     from .report import write_csv_atomic
 
     if not args.reports.is_dir():
@@ -782,7 +782,8 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
         highlight=False,
     )
     for d in unexplained[:20]:
-        console.print(f"  unexplained: {d.case_id} ({d.layer}): " + " | ".join(d.cells), markup=False, highlight=False)
+        cells = grouped(runs, d.cells) if len(runs) > WIDE else " | ".join(d.cells)
+        console.print(f"  unexplained: {d.case_id} ({d.layer}): {cells}", markup=False, highlight=False)
     console.print(f"reports: {out / 'matrix.csv'}, {markdown}", highlight=False)
     return EXIT_DISCREPANCY if unexplained or findings else EXIT_OK
 

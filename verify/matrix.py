@@ -123,6 +123,8 @@ def discover(root: Path) -> list[Run]:
             continue  # not a run folder (a model or zoo report)
         env = _environment(env_path)
         rows, _ = read_results(results)
+        if rows and all(case_id.startswith("sweep-") for case_id in rows):
+            continue  # a sweep (paramproof sweep, reports/sweep/ by default): random draws, not the catalog
         keras, backend = env.get("keras", "?"), env.get("backend", "?")
         run = runs.setdefault((keras, backend), Run(keras, backend))
         run.folders.append(results.parent)
@@ -159,7 +161,12 @@ def eager(row: Mapping[str, str]) -> str:
 def expected(row: Mapping[str, str]) -> tuple[str, ...]:
     if not row.get("expected_trainable") and not row.get("expected_output_shape"):
         return ("refused",)
-    return (row.get("expected_trainable", ""), row.get("expected_non_trainable", ""), row.get("expected_output_shape", ""))
+    return (
+        row.get("expected_trainable", ""),
+        row.get("expected_non_trainable", ""),
+        row.get("expected_output_shape", ""),
+        row.get("expected_weights", ""),  # a weight renamed or reshaped is a prediction too
+    )
 
 
 def short(row: Mapping[str, str] | None, *, with_eager: bool = False) -> str:
@@ -376,7 +383,7 @@ def newest_changes(runs: Sequence[Run], diffs: Sequence[Difference]) -> tuple[Ru
     return before, newest, changed
 
 
-def _grouped(runs: Sequence[Run], cells: Sequence[str]) -> str:
+def grouped(runs: Sequence[Run], cells: Sequence[str]) -> str:
     """``Keras 2.12.0–2.15.0 (tensorflow): refused; …``: consecutive runs with the same cell together."""
     parts: list[str] = []
     i = 0
@@ -401,7 +408,7 @@ def _diff_table(runs: Sequence[Run], diffs: Sequence[Difference]) -> list[str]:
     if len(runs) > WIDE:
         lines = ["| case | layer | what Keras did, by run | explanation |", "|---|---|---|---|"]
         for d in diffs:
-            lines.append(f"| {d.case_id} | {d.layer} | {_md_cell(_grouped(runs, d.cells))} | {_md_cell(d.explanation)} |")
+            lines.append(f"| {d.case_id} | {d.layer} | {_md_cell(grouped(runs, d.cells))} | {_md_cell(d.explanation)} |")
         return lines
     lines = ["| case | layer | " + " | ".join(run.label for run in runs) + " | explanation |"]
     lines.append("|---|---|" + "---|" * len(runs) + "---|")
