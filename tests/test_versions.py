@@ -4,6 +4,7 @@ answers from them."""
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import formulas
 from formulas._registry import _REGISTRY, EXEMPT
 from formulas._version import Availability, KerasVersion, facts, feature, parse_facts
+from verify.cases import version_satisfies
 
 
 def _v(text: str) -> KerasVersion:
@@ -125,6 +127,32 @@ def test_the_checked_releases_are_releases_and_every_matrix_session_is_among_the
     checked = [v for line in data["checked"].values() for v in line]
     assert set(checked) <= _releases()
     assert len(checked) >= 27  # every Keras 3 minor, every Keras 2 line, the nightly
+
+
+def test_known_issues_and_recorded_differences_name_exact_releases() -> None:
+    """Every known issue says the first and last release the matrix saw it in (or, for the two
+    that need another CPU, why it cannot), and every version condition (known issues, recorded
+    differences) is bounded by exact releases."""
+    from verify.known_issues import shipped
+    from verify.matrix import shipped_differences
+
+    releases = _releases()
+    bound = re.compile(r"(>=|<=|==|!=|<|>)\s*(\S+)")
+
+    def bounds(spec: str) -> list[str]:
+        return [m.group(2) for part in spec.split(",") for m in [bound.search(part)] if m]
+
+    for issue in shipped():
+        if issue.hardware and not issue.seen:
+            continue  # no machine of the matrix can show it; the entry says why
+        assert len(issue.seen) == 2, f"{issue.id}: no 'seen' releases"
+        assert set(issue.seen) <= releases, f"{issue.id}: {issue.seen}"
+        assert set(bounds(issue.keras)) <= releases, f"{issue.id}: {issue.keras}"
+        for version in issue.seen:
+            assert version_satisfies(issue.keras, version), f"{issue.id}: seen in {version}, outside {issue.keras}"
+    for diff in shipped_differences():
+        for spec in diff.keras:
+            assert set(bounds(spec)) <= releases, f"{diff.id}: {spec}"
 
 
 def test_quantization_modes_follow_the_data() -> None:

@@ -21,6 +21,12 @@ reads every Keras wheel in DIR (``pip download --no-deps keras==3.9.0 -d DIR`` f
 tf-keras and keras-nightly too) and prints, for each class, the first and last release whose public
 ``keras.layers`` exports it: the classes are pinned to the exact patch release, not only to the last
 patch of a minor that the matrix runs.
+
+    .venv/bin/python tools/pin_versions.py --issues DIR... [--write]
+
+lists, for each known upstream issue, the first and last release whose run (catalog or sweep) below
+the DIRs explained a case with it, and the releases between them that did not; ``--write`` records
+them as the ``seen`` of each entry in verify/known_issues/*.json.
 """
 
 from __future__ import annotations
@@ -164,6 +170,24 @@ def KerasVersion_parse(text: str):  # noqa: N802, ANN201
     return KerasVersion.parse(text)
 
 
+def every_run(root: Path) -> list[Run]:
+    """Every run folder below ``root``, sweeps included (``discover`` leaves sweeps out of the
+    matrix; a known issue a sweep showed was still seen)."""
+    import csv
+
+    from verify.diff import read_results
+
+    runs = []
+    for results in sorted(root.rglob("results.csv")):
+        env_path = results.with_name("environment.csv")
+        if env_path.exists():
+            with env_path.open(newline="", encoding="utf-8") as handle:
+                env = {row["component"]: row["version"] for row in csv.DictReader(handle)}
+            rows, _ = read_results(results)
+            runs.append(Run(env.get("keras", "?"), env.get("backend", "?"), [results.parent], rows))
+    return runs
+
+
 _ISSUE = re.compile(r"known issue (\S+) \(")
 
 
@@ -199,7 +223,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--issues"]:
         write = "--write" in argv
         argv = [a for a in argv if a != "--write"]
-        every = [run for root in (argv[1:] or ["reports"]) for run in discover(Path(root))]
+        every = [run for root in (argv[1:] or ["reports"]) for run in every_run(Path(root))]
         if write:
             write_seen(issues_seen(every))
         runs_by_line = sorted({run.keras for run in every}, key=_version_key)
