@@ -21,7 +21,32 @@ from formulas import KerasVersion, as_shape, is_multi
 #: ``keras>=3``, ``<3.15``, ``>=3.16.0.dev2026102704`` (a keras-nightly build: compared as 3.16.0,
 #: so the release that follows it satisfies the same condition).
 _REQUIRES = re.compile(r"^\s*(?:keras)?\s*(>=|<=|==|!=|<|>)\s*([0-9][0-9.]*(?:\.?(?:dev|rc|a|b)[0-9]+)?)\s*$")
-_KNOWN_KEYS = {"id", "layer", "input_shape", "expect", "requires", "input_dtype", "quantize", "note"}
+_KNOWN_KEYS = {
+    "id",
+    "layer",
+    "input_shape",
+    "expect",
+    "requires",
+    "input_dtype",
+    "quantize",
+    "call",
+    "model",
+    "reload",
+    "eager_input_shape",
+    "report",
+    "affects",
+    "fixed_by",
+    "decision",
+    "note",
+}
+#: How a tracker case (one with a ``report``) ends: the known issue (``verify/known_issues/*.json``
+#: or ``verify/data/model_issues.json``) or recorded difference (``verify/versions/differences.json``)
+#: that explains it, or what the case shows: ``fixed`` (the reported behaviour happens on no release
+#: the matrix runs), ``not-a-bug`` (Keras did what it documents; the reporter expected otherwise).
+DECISIONS = ("known_issue:", "difference:", "fixed", "not-a-bug")
+#: ``reload``: the built model is saved in this format and loaded back (safe mode) before it is read.
+RELOAD_FORMATS = ("keras", "h5")
+_REPORT = re.compile(r"^https://github\.com/(keras-team/(keras|tf-keras)|tensorflow/tensorflow)/(issues|pull)/\d+$")
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "string", "bool")
 
 
@@ -64,6 +89,26 @@ class Case:
     note: str = ""
     source: str = ""  # "file:line"
     layer: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: Call arguments: JSON values as given, a tensor as ``{"shape": [...], "dtype": ...}`` (or a
+    #: list of them, e.g. ``initial_state``): the layer is called inside a one-layer model.
+    call: Mapping[str, Any] | None = field(default=None, compare=False)
+    #: A whole model instead of a layer: a Keras model config (``json.loads(model.to_json())``, a
+    #: ``.keras`` archive's ``config.json``), or the path of a model file relative to the case file.
+    model: Mapping[str, Any] | str | None = field(default=None, compare=False)
+    reload: str | None = None
+    #: The concrete input of the eager pass where the default (None → 2 for the batch, 8 elsewhere)
+    #: cannot fit the layer (a Reshape to a fixed size, inputs whose unknown dims must agree).
+    eager_input_shape: Any = None
+    report: str | None = None
+    affects: str = ""
+    fixed_by: str = ""
+    decision: str | None = None
+
+    @property
+    def is_model(self) -> bool:
+        """Checked as a model (weights per layer, shared weights once): a model case, a layer with
+        call arguments, or anything saved and reloaded."""
+        return self.model is not None or self.call is not None or self.reload is not None
 
     def required_by(self, version: str) -> str | None:
         """Why this case does not apply to Keras ``version`` (None when it does)."""
@@ -97,6 +142,17 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
     case_id = obj.get("id")
     if not isinstance(case_id, str) or not case_id.strip():
         raise CaseError(f"{where}: 'id' must be a non-empty string, got {case_id!r}")
+    model = obj.get("model")
+    if model is not None:
+        if not (isinstance(model, str) and model.strip()) and not (
+            isinstance(model, Mapping) and isinstance(model.get("config"), Mapping)
+        ):
+            raise CaseError(
+                f"{where}: case {case_id!r}: 'model' must be a model config {{'class_name': ..., 'config': {{...}}}} or a file path, got {_excerpt(json.dumps(model))}"
+            )
+        if "layer" in obj or "input_shape" in obj:
+            raise CaseError(f"{where}: case {case_id!r}: a 'model' case has no 'layer' or 'input_shape' (the model says both)")
+        return _finish(obj, where, case_id, _model_class(model), {}, (), {}, model=model)
     layer = obj.get("layer")
     if not isinstance(layer, Mapping) or not isinstance(layer.get("class_name"), str):
         raise CaseError(
@@ -115,6 +171,56 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
         raise CaseError(f"{where}: case {case_id!r}: {exc}") from None
     if not shape:
         raise CaseError(f"{where}: case {case_id!r}: input_shape must not be empty")
+    return _finish(obj, where, case_id, layer["class_name"], dict(config), shape, dict(layer))
+
+
+def _model_class(model: Any) -> str:
+    if isinstance(model, Mapping):
+        return str(model.get("class_name") or "Functional")
+    return "model file"
+
+
+def _tensor_spec(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) <= {"shape", "dtype"} and "shape" in value
+
+
+def _check_call(call: Any, where: str, case_id: str) -> dict[str, Any]:
+    if not isinstance(call, Mapping) or not call:
+        raise CaseError(
+            f"{where}: case {case_id!r}: 'call' must be an object of call arguments, got {_excerpt(json.dumps(call))}"
+        )
+    for key, value in call.items():
+        specs = value if isinstance(value, list) and value and all(_tensor_spec(v) for v in value) else [value]
+        for spec in specs:
+            if not _tensor_spec(spec):
+                if isinstance(spec, (Mapping, list)):
+                    raise CaseError(
+                        f'{where}: case {case_id!r}: call argument {key!r}: a tensor is written {{"shape": [null, 8]}}, got {_excerpt(json.dumps(value))}'
+                    )
+                continue
+            try:
+                as_shape(spec["shape"])
+            except ValueError as exc:
+                raise CaseError(f"{where}: case {case_id!r}: call argument {key!r}: {exc}") from None
+            if spec.get("dtype", "float32") not in DTYPES:
+                raise CaseError(
+                    f"{where}: case {case_id!r}: call argument {key!r}: dtype {spec.get('dtype')!r} is not one of {', '.join(DTYPES)}"
+                )
+    return dict(call)
+
+
+def _finish(
+    obj: Mapping[str, Any],
+    where: str,
+    case_id: str,
+    class_name: str,
+    config: dict[str, Any],
+    shape: Any,
+    layer: dict[str, Any],
+    *,
+    model: Any = None,
+) -> Case:
+    raw_shape = obj.get("input_shape")
     expect = obj.get("expect")
     if expect not in (None, "invalid"):
         raise CaseError(f"{where}: case {case_id!r}: 'expect' may only be \"invalid\", got {expect!r}")
@@ -132,11 +238,40 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
     quantize = obj.get("quantize")
     if quantize is not None and (not isinstance(quantize, str) or not quantize):
         raise CaseError(f"{where}: case {case_id!r}: 'quantize' must be a mode name such as \"int8\", got {quantize!r}")
+    call = None if obj.get("call") is None else _check_call(obj["call"], where, case_id)
+    reload = obj.get("reload")
+    if reload is not None and reload not in RELOAD_FORMATS:
+        raise CaseError(f"{where}: case {case_id!r}: 'reload' must be one of {', '.join(RELOAD_FORMATS)}, got {reload!r}")
+    eager_shape = obj.get("eager_input_shape")
+    if eager_shape is not None:
+        try:
+            eager_shape = tuple(as_shape(s) for s in eager_shape) if is_multi(eager_shape) else as_shape(eager_shape)
+        except (ValueError, TypeError) as exc:
+            raise CaseError(f"{where}: case {case_id!r}: eager_input_shape: {exc}") from None
+        if not _fits(eager_shape, shape):
+            raise CaseError(
+                f"{where}: case {case_id!r}: eager_input_shape {obj.get('eager_input_shape')!r} must be concrete and agree with input_shape {raw_shape!r}"
+            )
+    report = obj.get("report")
+    if report is not None and (not isinstance(report, str) or not _REPORT.match(report)):
+        raise CaseError(
+            f"{where}: case {case_id!r}: 'report' must be a github.com issue or pull URL of keras-team/keras, keras-team/tf-keras or tensorflow/tensorflow, got {report!r}"
+        )
+    decision = obj.get("decision")
+    if decision is not None and (not isinstance(decision, str) or not _valid_decision(decision)):
+        raise CaseError(
+            f"{where}: case {case_id!r}: 'decision' must be known_issue:<id>, difference:<id>, fixed or not-a-bug, got {decision!r}"
+        )
+    if report is not None and decision is None:
+        raise CaseError(f"{where}: case {case_id!r}: a case with a 'report' needs a 'decision' (how the report ends)")
+    for key in ("affects", "fixed_by"):
+        if not isinstance(obj.get(key, ""), str):
+            raise CaseError(f"{where}: case {case_id!r}: {key!r} must be a string, got {obj.get(key)!r}")
     note = obj.get("note") or ""
     return Case(
         id=case_id,
-        class_name=layer["class_name"],
-        config=dict(config),
+        class_name=class_name,
+        config=config,
         input_shape=shape,
         expect_invalid=expect == "invalid",
         requires=requires,
@@ -144,8 +279,37 @@ def parse_case(obj: Any, where: str, raw: str = "") -> Case:
         quantize=quantize,
         note=str(note),
         source=where,
-        layer=dict(layer),
+        layer=layer,
+        call=call,
+        model=model,
+        reload=reload,
+        eager_input_shape=eager_shape,
+        report=report,
+        affects=str(obj.get("affects", "")),
+        fixed_by=str(obj.get("fixed_by", "")),
+        decision=decision,
     )
+
+
+def _valid_decision(decision: str) -> bool:
+    if decision in ("fixed", "not-a-bug"):
+        return True
+    prefix, _, ident = decision.partition(":")
+    return f"{prefix}:" in DECISIONS and bool(re.fullmatch(r"[a-z0-9][a-z0-9._-]*", ident))
+
+
+def _fits(concrete: Any, declared: Any) -> bool:
+    """A concrete eager shape for a declared one: same structure and rank, every dim known, and
+    equal where the declared one is known (a model case declares none: anything concrete fits)."""
+    if not declared:
+        return True
+    pairs = list(zip(concrete, declared)) if is_multi(declared) else [(concrete, declared)]
+    if is_multi(declared) != is_multi(concrete) or len(pairs) != (len(declared) if is_multi(declared) else 1):
+        return False
+    for c, d in pairs:
+        if len(c) != len(d) or any(x is None or (y is not None and x != y) for x, y in zip(c, d)):
+            return False
+    return True
 
 
 def _display(path: Path) -> str:
