@@ -43,6 +43,7 @@ STATUS_ORDER = (
     "mismatch",
     "keras_only_invalid",
     "formula_only_invalid",
+    "eager_failed",
     "no_formula",
     "skipped",
     "crashed",

@@ -17,6 +17,10 @@ class Status(StrEnum):
     BOTH_INVALID = "both_invalid"
     KERAS_ONLY_INVALID = "keras_only_invalid"
     FORMULA_ONLY_INVALID = "formula_only_invalid"
+    #: Keras built the layer and the engine agrees with what it built, but one real forward pass
+    #: on a small batch failed: a layer that cannot be called is not a match.  Ok only where a
+    #: known issue explains it (then ``known_issue``).
+    EAGER_FAILED = "eager_failed"
     KNOWN_ISSUE = "known_issue"
     NO_FORMULA = "no_formula"
     SKIPPED = "skipped"
@@ -113,7 +117,10 @@ def compare(
     if eager_agrees:
         detail += f"; eager {format_output_shape(observed.eager_output_shape)} on {_input_text(observed.eager_input_shape)}"  # type: ignore[arg-type]
     elif observed.eager_error:
-        detail += f"; eager call failed: {observed.eager_error}"
+        return Status.EAGER_FAILED, (
+            f"built as the formula says ({detail}), but its eager call on {_input_text(observed.eager_input_shape)} failed: "
+            f"{observed.eager_error}"
+        )
     return Status.MATCH, detail
 
 

@@ -215,6 +215,7 @@ class KerasEnv:
             input_dtype=None if case.input_dtype == "float32" else case.input_dtype,
             quantize=case.quantize,
             eager=eager,
+            eager_input_shape=case.eager_input_shape,
         )
 
     def observe(
@@ -226,6 +227,7 @@ class KerasEnv:
         input_dtype: str | Sequence[str] | None = None,
         quantize: str | None = None,
         eager: bool = True,
+        eager_input_shape: Any = None,
     ) -> Observation:
         """Build ``class_name(**config)``, call it on symbolic inputs (RNN cells are built, not
         called), optionally quantize it, read the result, then run one eager forward pass.
@@ -263,7 +265,10 @@ class KerasEnv:
         )
         if not eager or is_cell or class_name == "InputLayer" or (class_name in EAGER_UNSAFE and not self.isolated):
             return observation
-        concrete = [_concrete(s) for s in shapes]
+        if eager_input_shape is not None:
+            concrete = [tuple(s) for s in (eager_input_shape if multi else [eager_input_shape])]
+        else:
+            concrete = [_concrete(s) for s in shapes]
         if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):
             return observation
         eager_input = tuple(concrete) if multi else concrete[0]

@@ -60,7 +60,7 @@ def result_row(r: Result) -> dict[str, Any]:
     return {
         "case_id": r.case.id,
         "layer": r.case.class_name,
-        "family": formulas.family(r.case.class_name),
+        "family": "model" if r.case.model is not None else formulas.family(r.case.class_name),
         "config": json.dumps(r.case.config, sort_keys=True),
         "input_shape": _shape_text(r.case.input_shape),
         "keras_version": r.keras_version,

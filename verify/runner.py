@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import formulas
 
@@ -18,6 +19,10 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
     why_not = case.required_by(version)
     if why_not:
         return Result(case, Status.SKIPPED, why_not, version, backend)
+    if case.is_model:
+        from .model_cases import run_model_case
+
+        return _explained(run_model_case(case, env, eager=eager))
     expected: formulas.Expectation | None = None
     formula_error: str | None = None
     no_formula = False
@@ -41,11 +46,17 @@ def run_case(case: Case, env: KerasEnv, *, eager: bool = True) -> Result:
         except (formulas.InvalidLayerError, formulas.UnknownLayerError):
             expected_eager = None
     status, detail = compare(case, expected, formula_error, observed, no_formula=no_formula, expected_eager=expected_eager)
-    if not status.ok:
-        issue = known_issues.explain(case.class_name, version, str(status), detail, backend)
-        if issue is not None:
-            status, detail = Status.KNOWN_ISSUE, f"known issue {issue.id} ({issue.link}): {detail}"
-    return Result(case, status, detail, version, backend, expected, observed)
+    return _explained(Result(case, status, detail, version, backend, expected, observed))
+
+
+def _explained(result: Result) -> Result:
+    """A result that is not ok, given status ``known_issue`` when a known Keras issue explains it."""
+    if result.status.ok:
+        return result
+    issue = known_issues.explain(result.case.class_name, result.keras_version, str(result.status), result.detail, result.backend)
+    if issue is None:
+        return result
+    return replace(result, status=Status.KNOWN_ISSUE, detail=f"known issue {issue.id} ({issue.link}): {result.detail}")
 
 
 #: Bytes per parameter a build may need at its peak: the float32 variable plus the initializer's
@@ -68,6 +79,8 @@ def default_max_params(jobs: int) -> int:
 def too_large(case: Case, version: str, backend: str, max_params: int) -> Result | None:
     """A ``skipped`` result, formula included, for a case whose expected parameter count is over
     the budget: it is never built.  None when it fits (or the engine cannot tell)."""
+    if case.is_model:
+        return None
     try:
         expected = formulas.expect(case.layer, case.input_shape, keras=version, quantize=case.quantize, backend=backend)
     except (formulas.InvalidLayerError, formulas.UnknownLayerError, ValueError):
