@@ -266,11 +266,29 @@ class KerasEnv:
         if not eager or is_cell or class_name == "InputLayer" or (class_name in EAGER_UNSAFE and not self.isolated):
             return observation
         if eager_input_shape is not None:
-            concrete = [tuple(s) for s in (eager_input_shape if multi else [eager_input_shape])]
+            candidates = [[tuple(s) for s in (eager_input_shape if multi else [eager_input_shape])]]
         else:
-            concrete = [_concrete(s) for s in shapes]
-        if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):
-            return observation
+            candidates = eager_candidates(class_name, config, shapes)
+        first: Observation | None = None
+        for concrete in candidates:
+            if any(math.prod(s) > EAGER_MAX_ELEMENTS for s in concrete):
+                continue
+            tried = self._eager(observation, layer, class_name, concrete, dtypes, multi)
+            if tried.eager_error is None:
+                return tried
+            first = first or tried
+        return first or observation
+
+    def _eager(
+        self,
+        observation: Observation,
+        layer: Any,
+        class_name: str,
+        concrete: list[tuple[int, ...]],
+        dtypes: list[str],
+        multi: bool,
+    ) -> Observation:
+        """One forward pass on a batch of these concrete shapes, recorded beside the symbolic result."""
         eager_input = tuple(concrete) if multi else concrete[0]
         try:
             arrays = [self._sample(s, d) for s, d in zip(concrete, dtypes)]
@@ -369,6 +387,67 @@ def _cell_output_size(cell: Any) -> int | None:
     if hasattr(size, "as_list"):
         size = size.as_list()[-1]
     return None if size is None else int(size)
+
+
+def eager_candidates(class_name: str, config: Mapping[str, Any], shapes: Sequence[Shape]) -> list[list[tuple[int, ...]]]:
+    """The concrete inputs the eager pass tries, in order, until one runs.  An unknown dim means
+    "any size", so a size the layer cannot take is the harness's choice, not Keras's failure:
+    first the default (batch 2, others 8); then, where inputs must agree, an unknown dim takes the
+    size another input has on that axis; a Reshape to a fixed size gets an input of that size; a
+    crop gets room for its cropping; last, every unknown non-batch dim 1.  Only unknown dims
+    change: a layer that fails on every candidate is reported with the default's error."""
+    default = [_concrete(s) for s in shapes]
+    out = [default]
+    has_unknown = any(d is None for s in shapes for d in s[1:]) or (
+        len(shapes) > 1 and any(s and s[0] is None for s in shapes) and any(s and s[0] is not None for s in shapes)
+    )
+    if not has_unknown:
+        return out
+    if len(shapes) > 1:
+        filled = []
+        for s in shapes:
+            dims = list(_concrete(s))
+            for axis, d in enumerate(s):
+                if d is None:
+                    known = [o[axis] for o in shapes if len(o) == len(s) and o[axis] is not None]
+                    if known:
+                        dims[axis] = int(known[0])  # type: ignore[arg-type]
+            filled.append(tuple(dims))
+        out.append(filled)
+    if class_name == "Reshape" and len(shapes) == 1:
+        target = [int(t) for t in (config.get("target_shape") or []) if isinstance(t, int)]
+        shape = shapes[0]
+        known = math.prod(int(d) for d in shape[1:] if d is not None)
+        need = math.prod(t for t in target if t != -1) if target else 1
+        if need and need % max(known, 1) == 0:
+            unknown = [i for i, d in enumerate(shape) if i and d is None]
+            dims = [EAGER_BATCH if shape[0] is None else int(shape[0])] + [1 if d is None else int(d) for d in shape[1:]]
+            dims[unknown[0]] = need // max(known, 1)
+            out.append([tuple(dims)])
+    if class_name.startswith("Cropping"):
+        room = sum(int(v) for v in _ints(config.get("cropping")))
+        out.append(
+            [
+                tuple((EAGER_BATCH if i == 0 else EAGER_DIM + room) if d is None else int(d) for i, d in enumerate(s))
+                for s in shapes
+            ]
+        )
+    out.append([tuple((EAGER_BATCH if i == 0 else 1) if d is None else int(d) for i, d in enumerate(s)) for s in shapes])
+    unique: list[list[tuple[int, ...]]] = []
+    for candidate in out:
+        if candidate not in unique:
+            unique.append(candidate)
+    return unique
+
+
+def _ints(value: Any) -> list[int]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [i for v in value for i in _ints(v)]
+    return []
 
 
 def _concrete(shape: Sequence[int | None]) -> tuple[int, ...]:
