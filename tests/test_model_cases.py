@@ -36,8 +36,14 @@ MHA = {"class_name": "MultiHeadAttention", "config": {"num_heads": 2, "key_dim":
         ({"model": 7}, "'model' must be a model config"),
         ({"layer": LSTM, "input_shape": [None, 5, 3], "eager_input_shape": [2, 6, 3]}, "must be concrete and agree"),
         ({"layer": LSTM, "input_shape": [None, 5, 3], "eager_input_shape": [None, 5, 3]}, "must be concrete and agree"),
-        ({"layer": LSTM, "input_shape": [None, 5, 3], "report": "https://example.com/issues/1", "decision": "fixed"}, "'report' must be"),
-        ({"layer": LSTM, "input_shape": [None, 5, 3], "report": "https://github.com/keras-team/keras/issues/1"}, "needs a 'decision'"),
+        (
+            {"layer": LSTM, "input_shape": [None, 5, 3], "report": "https://example.com/issues/1", "decision": "fixed"},
+            "'report' must be",
+        ),
+        (
+            {"layer": LSTM, "input_shape": [None, 5, 3], "report": "https://github.com/keras-team/keras/issues/1"},
+            "needs a 'decision'",
+        ),
         ({"layer": LSTM, "input_shape": [None, 5, 3], "decision": "maybe"}, "'decision' must be"),
     ],
 )
@@ -132,7 +138,10 @@ def test_a_missing_model_file_is_a_result_that_names_it(keras_env, tmp_path):
 def test_a_layer_that_builds_but_cannot_be_called_is_never_a_match(keras_env):
     """TensorFlow's CPU kernels have no channels_first convolution: Keras builds the layer, and the
     formula agrees with the build, but the layer cannot run here."""
-    c = case(layer={"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": 3, "data_format": "channels_first"}}, input_shape=[None, 3, 9, 9])
+    c = case(
+        layer={"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": 3, "data_format": "channels_first"}},
+        input_shape=[None, 3, 9, 9],
+    )
     result = run_case(c, keras_env)
     observed = keras_env.observe_case(c)
     if observed.eager_error is None:
@@ -142,8 +151,30 @@ def test_a_layer_that_builds_but_cannot_be_called_is_never_a_match(keras_env):
 
 
 def test_eager_input_shape_replaces_the_default_batch(keras_env):
-    c = case(layer={"class_name": "Reshape", "config": {"target_shape": [4, 3]}}, input_shape=[None, None], eager_input_shape=[2, 12])
+    c = case(
+        layer={"class_name": "Reshape", "config": {"target_shape": [4, 3]}}, input_shape=[None, None], eager_input_shape=[2, 12]
+    )
     result = run_case(c, keras_env)
     assert result.observed.eager_input_shape == (2, 12)
     assert result.status is Status.MATCH, result.detail
     assert result.observed.eager_output_shape == formulas.expect(c.layer, (2, 12), keras=keras_env.version).output_shape
+
+
+@pytest.mark.parametrize(
+    ("layer", "input_shape"),
+    [
+        ({"class_name": "Reshape", "config": {"target_shape": [1, 1, 1]}}, [None, None]),
+        ({"class_name": "Add", "config": {}}, [[None, None], [None, 4]]),
+        ({"class_name": "Cropping1D", "config": {"cropping": [3, 4]}}, [None, None, 3]),
+        ({"class_name": "Dot", "config": {"axes": 1}}, [[1, 4, 3], [None, 4, 5]]),
+    ],
+)
+def test_an_unknown_dim_is_given_a_size_the_layer_can_take(keras_env, layer, input_shape):
+    """None means any size: the eager pass finds one that fits before it calls the layer broken,
+    and the engine's output for that size is what the layer really produced."""
+    c = case(layer=layer, input_shape=input_shape)
+    result = run_case(c, keras_env)
+    assert result.status is Status.MATCH, result.detail
+    eager_in = result.observed.eager_input_shape
+    assert eager_in is not None and result.observed.eager_error is None
+    assert result.observed.eager_output_shape == formulas.expect(c.layer, eager_in, keras=keras_env.version).output_shape
