@@ -178,8 +178,6 @@ def multi_head_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
     if None not in (q[-1], v[-1]) and q[-1] != v[-1]:
         needs(cfg, "mha-query-value-dims-differ", f"query and value of different last dimensions ({q[-1]} and {v[-1]})")
     if not cfg.keras.is_keras3:
-        if len(q) < 3:
-            raise cfg.fail(f"query {q} needs rank >= 3 (batch, ..., features)")
         if len(v) != len(k) or any(not _eq(a, b) for a, b in zip(v[1:-1], k[1:-1])):
             raise cfg.fail(f"value {v} and key {k} must agree on every axis but the last")
     qr, vr, kr = len(q), len(v), len(k)
@@ -203,14 +201,45 @@ def multi_head_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
     d.output((*q[:-1], *(out_dims if out_dims else (q[-1],))), "(*query[:-1], *output_shape)")
 
 
+def _shifted_axes(cfg: Config, axes: Sequence[int], rank: int) -> tuple[int, ...]:
+    """The axes as ``_build_attention_equation`` gets them: from Keras 3.12.0 a negative axis
+    becomes ``(rank - 1) + axis`` (``mha-negative-axes-shifted``); before, and in Keras 2, as given
+    (Python indexing, read modulo ``rank``)."""
+    if has(cfg, "mha-negative-axes-shifted"):
+        return tuple(axis if axis >= 0 else (rank - 1) + axis for axis in axes)
+    return tuple(axes)
+
+
 def _attention_axes(cfg: Config, rank: int) -> None:
-    """``attention_axes`` index the projected (…, heads, channels) tensor of rank ``rank``; an axis
-    outside it makes ``_build_attention_equation`` fail."""
+    """``attention_axes`` index the projected (…, heads, channels) tensor of rank ``rank`` (see
+    ``_shifted_axes``); an axis outside [-rank, rank) makes ``_build_attention_equation`` fail
+    (``np.delete``).  Keras 3 only builds the equations: its symbolic call never runs them.
+    Keras 2 runs the einsums and the softmax while the functional graph is built, so it also
+    refuses the channels axis (``rank - 1``, e.g. -1), an axis named twice (a letter used twice in
+    the einsum output) and an empty set of axes (the softmax gets ``axis=()``): the default axes
+    ``range(1, rank - 2)`` are empty for a rank-2 query, whose attention axes can be 0 (batch) or
+    1 (heads).  Keras 3 builds those symbolically; their eager call fails the same way."""
     axes = cfg.int_list("attention_axes", None)
-    for axis in axes:
-        norm = axis if axis >= 0 else (rank - 1) + axis
-        if not 0 <= norm < rank:
+    shifted = _shifted_axes(cfg, axes, rank)
+    for axis, position in zip(axes, shifted):
+        if not -rank <= position < rank:
             raise cfg.fail(f"attention_axes={list(axes)!r}: axis {axis} is outside the projected rank {rank}")
+    if cfg.keras.is_keras3:
+        return
+    if cfg.raw.get("attention_axes") is None:
+        axes = tuple(range(1, rank - 2))
+    positions = [axis % rank for axis in axes]
+    if not positions:
+        what = (
+            f"the default attention_axes range(1, {rank} - 2) of a rank-{rank - 1} input is empty"
+            if cfg.raw.get("attention_axes") is None
+            else "attention_axes is empty"
+        )
+        raise cfg.fail(f"no attention axis: {what} (Keras 2 builds its softmax over axis=() and fails)")
+    if rank - 1 in positions:
+        raise cfg.fail(f"attention_axes={list(axes)!r}: axis {rank - 1} of the projected rank {rank} is the channels axis")
+    if len(set(positions)) != len(positions):
+        raise cfg.fail(f"attention_axes={list(axes)!r} names an axis twice")
 
 
 @register("GroupQueryAttention", family="attention")
@@ -323,6 +352,7 @@ def attention_scores_shape(cfg: Config, x: Shape | tuple[Shape, ...]) -> Shape:
     if raw_axes is None:
         axes = tuple(range(1, rank - 2))
     else:
-        axes = tuple(a % rank for a in ((raw_axes,) if isinstance(raw_axes, int) else raw_axes))
+        given = (raw_axes,) if isinstance(raw_axes, int) else tuple(raw_axes)
+        axes = tuple(a % rank for a in _shifted_axes(cfg, given, rank))
     batch_dims = [i for i in range(rank) if i not in axes and i != rank - 1]
     return (*(qp[i] for i in batch_dims), *(qp[i] for i in axes), *(kp[i] for i in axes))

@@ -92,6 +92,38 @@ def deconv_length(length: Dim, kernel: int, stride: int, padding: str, output_pa
     return (length - 1) * stride + keff % 2 + output_padding
 
 
+def _output_padding_vs_strides(
+    cfg: Config,
+    d: Derivation,
+    out_pad: tuple[int, ...],
+    strides: tuple[int, ...],
+    kernel: tuple[int, ...],
+    dilation: tuple[int, ...],
+    padding: str,
+) -> None:
+    """output_padding >= strides on an axis.  Keras 2, and Keras 3 from 3.14.0
+    (``conv-transpose-output-padding-below-strides``), refuse it in the constructor.  Older Keras 3
+    has no check: the symbolic build takes the size the formula gives, and the eager call computes
+    it only where the convolution that the transposed one inverts maps that size back onto the
+    input (TensorFlow's backprop-input check): with ``padding="same"``, ceil(L'/s) = L needs
+    k_eff mod 2 + p <= s, i.e. p == s with an even effective kernel (L' = L·s, as without
+    output_padding); with ``padding="valid"`` never.  The engine accepts exactly those."""
+    checked = has(cfg, "conv-transpose-output-padding-below-strides")
+    for i, (pad, stride, k, dl) in enumerate(zip(out_pad, strides, kernel, dilation)):
+        if pad < stride:
+            continue
+        if checked:
+            raise cfg.fail(f"output_padding={out_pad} must be strictly less than strides={strides}")
+        keff = dl * (k - 1) + 1
+        if padding != "same" or pad != stride or keff % 2:
+            raise cfg.fail(
+                f"output_padding={out_pad} must be strictly less than strides={strides} on axis {i}: Keras {cfg.keras} "
+                "builds the layer symbolically, but its eager call cannot produce that size (before 3.14.0 only "
+                "padding='same' with output_padding == strides and an even effective kernel runs)"
+            )
+        d.note(f"Keras {cfg.keras} does not check output_padding < strides (3.14.0 does): axis {i} has p = s")
+
+
 def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
     def formula(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation) -> None:
         x = single(cfg, x_in)
@@ -107,9 +139,7 @@ def conv_transpose(rank: int):  # type: ignore[no-untyped-def]
             raise cfg.fail(f"output_padding={out_pad}: Keras {cfg.keras} accepts only values > 0")
         if out_pad is not None:
             d.arg("output_padding", out_pad)
-            for pad, stride in zip(out_pad, strides):
-                if pad >= stride:
-                    raise cfg.fail(f"output_padding={out_pad} must be strictly less than strides={strides}")
+            _output_padding_vs_strides(cfg, d, out_pad, strides, kernel, dilation, padding)
         _strides_and_dilation(cfg, strides, dilation, keras3_checks=True)
         if not keras3 and rank == 2 and dilation[0] != dilation[1]:
             # tf_keras backend.conv2d_transpose (atrous_conv2d_transpose) needs one rate.
