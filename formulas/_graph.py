@@ -24,6 +24,33 @@ node's kwargs: ``[["q", 0, 0, {"value": ["v", 0, 0]}]]``); an RNN sees its seque
 options are not inputs; ``return_attention_scores=True`` adds the scores output.
 
 Weights count once per layer however often it is called; a row's output shape is its first call's.
+
+A layer (or a whole model) may also be *shared between models*: used by the outer model directly
+and again inside a nested model that holds the same layer object (keras-team/keras#3661).  Keras
+counts its weights once (``Layer.weights`` skips a variable it has already listed), so the totals
+here, and a nested model row's weights, count each shared layer once, wherever in the tree it is
+reached from; each row still shows its own layer's weights, as ``model.summary()`` does, and a
+row met after the first use says so (:attr:`LayerRow.shared_with`).  Which entries are one object:
+
+* a Keras 3 ``.keras`` file (written under ``ObjectSharingScope``) marks an object serialized
+  more than once with a ``shared_object_id``: entries with the same id are the same object.  The
+  first occurrence is not always marked (inside a nested model the mark lands on a copy), so an
+  unmarked entry with a marked one's class, name and config is that object too; when the file
+  carries any mark, every other entry is an object of its own (:func:`_sharing_keys`);
+* a configuration with no ``shared_object_id`` at all (``to_json()``, ``.h5``, every Keras 2 file)
+  records no sharing, so the engine infers it: a layer met in two places of the tree (the outer
+  model and a nested model, or two nested models) with the same class, name and ``config`` (the
+  entry's ``inbound_nodes`` and ``build_config`` aside) is one layer.  Keras 2 names layers
+  uniquely per session (``backend.unique_object_name``), and Keras 3 auto-names them uniquely too,
+  so two distinct layers in one saved tree rarely share a name *and* a config.  This guess is wrong
+  when two copies of one saved model (loaded twice, so both keep their saved names) are nested side
+  by side, or when user-given names repeat across nested models with equal configs: the engine
+  then counts their weights once where Keras counts them twice.
+
+When a shared layer is frozen in one place only (a frozen nested model around it, the layer itself
+trainable), Keras 3 asks the variable, whose flag the layer sets (the outer model counts it
+trainable); tf-keras lists it in both ``trainable_weights`` and ``non_trainable_weights``
+(``count_params()`` still once).  The engine counts it once, as trainable if any use of it is.
 """
 
 from __future__ import annotations
@@ -32,6 +59,7 @@ import json
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +103,12 @@ class LayerRow(WeightCounts):
     error: str | None = None
     no_formula: bool = False
     layers: tuple[LayerRow, ...] = ()
+    #: where the same layer (or model) was met first (``"dense"``, ``"encoder/dense"``): its weights
+    #: are that layer's and the model's totals count them once.  On a nested model row: the first
+    #: places of the layers it shares with the rest of the model, comma-separated.
+    shared_with: str | None = None
+    #: which object the entry is (see the module docstring); None: not shared with anything
+    key: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -85,7 +119,8 @@ class LayerRow(WeightCounts):
 class ModelExpectation:
     """What Keras will build for a model config: one :class:`LayerRow` per top-level layer.
 
-    The totals count each layer's weights once, as ``model.count_params()`` does.
+    The totals count each layer's weights once, as ``model.count_params()`` does, a layer shared
+    between the model and a nested model included (so they may be less than the rows' sum).
     ``operations`` (an addition to the interface) holds Keras 3 operation nodes (``keras.ops.*``
     applied to symbolic tensors): ``model.layers`` does not list them and they have no weights,
     but an operation without a formula makes the model incomplete.
@@ -101,13 +136,17 @@ class ModelExpectation:
     #: config order of layers and operations together (names), for the summary
     order: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
+    @cached_property
+    def _unique_weights(self) -> tuple[Weight, ...]:
+        return _model_weights(self.layers, True)
+
     @property
     def trainable(self) -> int:
-        return sum(r.trainable for r in self.layers)
+        return sum(w.size for w in self._unique_weights if w.trainable)
 
     @property
     def non_trainable(self) -> int:
-        return sum(r.non_trainable for r in self.layers)
+        return sum(w.size for w in self._unique_weights if not w.trainable)
 
     @property
     def total(self) -> int:
@@ -330,11 +369,33 @@ def _freeze(weights: Sequence[Weight], keras3: bool) -> tuple[Weight, ...]:
     return tuple(replace(w, trainable=False) for w in weights)
 
 
+def _leaves(rows: Sequence[LayerRow]) -> Iterator[LayerRow]:
+    """The rows whose weights are a model's own: a described nested model's rows stand for it
+    (its own weights are theirs); a row with an error stands for itself (no weights)."""
+    for r in rows:
+        if r.layers and r.error is None:
+            yield from _leaves(r.layers)
+        else:
+            yield r
+
+
 def _model_weights(rows: Sequence[LayerRow], keras3: bool) -> tuple[Weight, ...]:
     """``model.weights`` of a nested model: its layers' weights in layer order (Keras 3
     ``Layer.weights``); Keras 2 lists the trainable ones first (``trainable_weights +
-    non_trainable_weights``)."""
-    flat = [w for r in rows for w in r.weights]
+    non_trainable_weights``).  A layer met twice (shared with a nested model) is listed once, as
+    both lines' ``weights`` do, at its first place, with the flags of its most trainable use (see
+    the module docstring)."""
+    chosen: dict[object, LayerRow] = {}
+    order: list[object] = []
+    for r in _leaves(rows):
+        k: object = r.key if r.key is not None else object()
+        known = chosen.get(k)
+        if known is None:
+            order.append(k)
+            chosen[k] = r
+        elif r.trainable > known.trainable:
+            chosen[k] = r
+    flat = [w for k in order for w in chosen[k].weights]
     if keras3:
         return tuple(flat)
     return tuple([w for w in flat if w.trainable] + [w for w in flat if not w.trainable])
@@ -394,11 +455,18 @@ def _history_list(x: Any) -> list[_Ref]:
 
 
 class _Describer:
-    def __init__(self, version: KerasVersion, vocabularies: Mapping[str, int | Sequence[Any]] | None = None) -> None:
+    def __init__(
+        self,
+        version: KerasVersion,
+        vocabularies: Mapping[str, int | Sequence[Any]] | None = None,
+        shared: Mapping[int, str] | None = None,
+    ) -> None:
         self.version = version
         self.keras3 = version.is_keras3
         self.vocabularies = dict(vocabularies or {})
         self._seen: dict[tuple[str, str, str], tuple[tuple[Weight, ...], str, OutputShape]] = {}
+        #: which object each layer entry of the config is (:func:`_sharing_keys`), by ``id(entry)``
+        self.shared = shared or {}
 
     # one layer on given inputs ------------------------------------------------------------
 
@@ -424,7 +492,7 @@ class _Describer:
             out: Any = sub.output_shapes[0] if len(sub.output_shapes) == 1 else tuple(sub.output_shapes)
             weights = _model_weights(rows, self.keras3)
             formula = f"Σ {len(rows)} layers" if weights else ""
-            return LayerRow(name, class_name, out, weights, formula, layers=rows), out
+            return LayerRow(name, class_name, out, weights, formula, layers=rows, key=self.shared.get(id(entry))), out
         if class_name == "Lambda":
             out = ops.lambda_output(config, inputs)
             return LayerRow(name, class_name, out, (), ""), out
@@ -448,7 +516,8 @@ class _Describer:
                 weights = _freeze(weights, self.keras3)
             known = self._seen[key] = (weights, _formula_text(expectation.derivation, len(weights)), expectation.output_shape)
         weights, formula, out = known
-        return LayerRow(name, class_name, out, weights, formula), out
+        shared_key = self.shared.get(id(entry)) if weights else None
+        return LayerRow(name, class_name, out, weights, formula, key=shared_key), out
 
     def _with_vocabulary(self, name: str, config: Mapping[str, Any]) -> Mapping[str, Any]:
         """A lookup layer in a model file whose config holds no vocabulary list was adapted (or
@@ -965,26 +1034,117 @@ def expect_model(
         raise InvalidLayerError(f"model config must be a mapping, got {type(model_config).__name__}")
     if "class_name" not in model_config and isinstance(model_config.get("config"), Mapping):
         model_config = {"class_name": "Functional", **model_config}
-    result = _Describer(version, vocabularies).model(model_config, _normalise_overrides(input_shapes))
+    shared = _sharing_keys(model_config)
+    result = _Describer(version, vocabularies, shared).model(model_config, _normalise_overrides(input_shapes))
+    if shared:
+        result = replace(result, layers=_mark_shared(result.layers, {}, ""))
     if version.is_keras3:
         counter = iter(range(1 << 62))
-        result = replace(result, layers=tuple(_number_auto_names(r, counter) for r in result.layers))
+        numbered: dict[str, tuple[Weight, ...]] = {}
+        result = replace(result, layers=tuple(_number_auto_names(r, counter, numbered) for r in result.layers))
     return result
 
 
-def _number_auto_names(row: LayerRow, counter: Iterator[int]) -> LayerRow:
+def _without_ids(value: Any) -> Any:
+    if _is_map(value):
+        return {k: _without_ids(v) for k, v in value.items() if k != "shared_object_id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _entries(model_config: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every layer entry of a model config, nested models' entries after their own, in order."""
+    config = model_config.get("config")
+    layers = config.get("layers") if isinstance(config, Mapping) else None
+    for entry in layers if isinstance(layers, list) else []:
+        if _is_map(entry):
+            yield entry
+            if _Describer._is_model(entry):
+                yield from _entries(entry)
+
+
+def _sharing_keys(model_config: Mapping[str, Any]) -> dict[int, str]:
+    """Which object each layer entry is (module docstring), by ``id(entry)``; empty when the model
+    nests no model (its own layers have distinct names: nothing is met in two places).
+
+    With ``shared_object_id`` marks in the file: an entry with an id is that object.  Keras 3 does
+    not always mark the first occurrence (a nested model's config copies its layers' configs
+    before the second occurrence marks the first, so the mark lands on the copy only), so an
+    unmarked entry with the class, name and config (marks aside) of a marked one is that object
+    too; every other entry is an object of its own.  Without any mark: class, name and config."""
+    config = model_config.get("config")
+    layers = config.get("layers") if isinstance(config, Mapping) else None
+    if not isinstance(layers, list) or not any(_is_map(e) and _Describer._is_model(e) for e in layers):
+        return {}
+    entries = list(_entries(model_config))
+    marked = '"shared_object_id"' in json.dumps(model_config, default=repr)
+
+    def signature(entry: Mapping[str, Any]) -> str:
+        config = entry.get("config")
+        name = entry.get("name") or (config.get("name") if isinstance(config, Mapping) else None)
+        return json.dumps([entry.get("class_name"), name, _without_ids(config)], sort_keys=True, default=repr)
+
+    if not marked:
+        return {id(e): "config " + signature(e) for e in entries}
+    by_signature = {signature(e): f"id {e['shared_object_id']}" for e in entries if e.get("shared_object_id") is not None}
+    keys = {}
+    for e in entries:
+        found = e.get("shared_object_id")
+        key = f"id {found}" if found is not None else by_signature.get(signature(e))
+        if key is not None:
+            keys[id(e)] = key
+    return keys
+
+
+def _mark_shared(rows: Sequence[LayerRow], first: dict[str, str], prefix: str) -> tuple[LayerRow, ...]:
+    """Rows in model order, depth first, each met-before one told where it was met first; a nested
+    model row, the first places of the layers it shares with the rest of the tree."""
+    out = []
+    for r in rows:
+        path = prefix + r.name
+        shared_with = None
+        if r.key is not None:
+            if r.key in first:
+                shared_with = first[r.key]
+            else:
+                first[r.key] = path
+        layers = r.layers
+        if layers and r.error is None:
+            layers = _mark_shared(layers, first, path + "/")
+            if shared_with is None:
+                inside = path + "/"
+                outside = dict.fromkeys(
+                    leaf.shared_with
+                    for leaf in _leaves(layers)
+                    if leaf.shared_with is not None and not leaf.shared_with.startswith(inside)
+                )
+                shared_with = ", ".join(outside) or None
+        if shared_with is not None or layers is not r.layers:
+            r = replace(r, layers=layers, shared_with=shared_with)
+        out.append(r)
+    return tuple(out)
+
+
+def _number_auto_names(row: LayerRow, counter: Iterator[int], numbered: dict[str, tuple[Weight, ...]]) -> LayerRow:
     """Keras 3 names a variable created without a name ``variable``, ``variable_1``, … in creation
     order (``keras/src/backend/common/variables.py``: ``auto_name``, uniquified per session): the
-    numbering a freshly started session gives this model."""
+    numbering a freshly started session gives this model.  A shared layer creates its variables
+    once: its other uses show the same names."""
     if row.layers:
-        layers = tuple(_number_auto_names(r, counter) for r in row.layers)
+        layers = tuple(_number_auto_names(r, counter, numbered) for r in row.layers)
         return replace(row, layers=layers, weights=_model_weights(layers, True) if row.weights else ())
     if not any(w.name == ops.AUTO_NAME for w in row.weights):
         return row
+    if row.key is not None and row.key in numbered:
+        names = [w.name for w in numbered[row.key]]
+        return replace(row, weights=tuple(replace(w, name=n) for w, n in zip(row.weights, names, strict=False)))
     weights = []
     for w in row.weights:
         if w.name == ops.AUTO_NAME:
             n = next(counter)
             w = replace(w, name=ops.AUTO_NAME if n == 0 else f"{ops.AUTO_NAME}_{n}")
         weights.append(w)
+    if row.key is not None:
+        numbered[row.key] = tuple(weights)
     return replace(row, weights=tuple(weights))

@@ -2,7 +2,9 @@
 
 One line per top-level layer (Keras 3 operation nodes, which ``model.layers`` does not list, are
 shown in graph order with their output shape and 0 parameters); the Param # column sums to the
-Total line.  A row the engine could not describe shows ``?`` and why in the Formula column.
+Total line, except where a layer is shared between the model and a nested model: each row shows
+its own layer's weights (as ``model.summary()`` does), the row met second says "shared with …:
+counted once", and the Total counts them once.  A row the engine could not describe shows ``?`` and why in the Formula column.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ def _params(row: LayerRow) -> str:
 def _note(row: LayerRow) -> str:
     if row.error is not None:
         return ("no formula: " if row.no_formula else "invalid: ") + row.error
+    if row.shared_with:
+        return "; ".join(t for t in (_shared(row), row.formula) if t)
     return row.formula
+
+
+def _shared(row: LayerRow) -> str:
+    places = ", ".join(f"'{p}'" for p in (row.shared_with or "").split(", "))
+    return f"shared with {places}: counted once"
 
 
 def render(model: ModelExpectation, *, width: int = 100) -> str:
@@ -57,6 +66,9 @@ def render(model: ModelExpectation, *, width: int = 100) -> str:
     lines.append(f"Total params: {model.total:,}")
     lines.append(f"Trainable params: {model.trainable:,}")
     lines.append(f"Non-trainable params: {model.non_trainable:,}")
+    for row in model.layers:
+        if row.shared_with:
+            lines.append(f"{row.name}: {_shared(row)} in the totals")
     missing = [r for r in (*model.layers, *model.operations) if not r.complete]
     if missing:
         lines.append(f"{len(missing)} row(s) not described: the totals count the described rows only")

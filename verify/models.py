@@ -33,8 +33,10 @@ is unpickled or imported outside Keras's safe mode.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
+import importlib
 import json
 import math
 import re
@@ -597,15 +599,48 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
 
             with SafeModeScope(True):
                 if serialized:
-                    return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
+                    with _object_sharing_scope(env):
+                        return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
                 from keras.src.legacy.saving import saving_utils
 
                 return saving_utils.model_from_config(modelfile.legacy_layer_specs(target), custom_objects=custom), safe
-        return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
+        with _object_sharing_scope(env):
+            return keras.models.model_from_json(json.dumps(target), custom_objects=custom), safe
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported in one line, never as a traceback
         raise ModelLoadError(f"{path}: refused by Keras {env.version}: {keras_error(exc)}") from None
+
+
+#: Where each Keras line keeps ``ObjectSharingScope`` (Keras 3.0-3.15, tf-keras 2.16-2.21, Keras
+#: 2.13-2.15 as tf.keras, Keras 2.12), first found wins.
+_SHARING_MODULES = (
+    "keras.src.saving.serialization_lib",
+    "tf_keras.src.saving.serialization_lib",
+    "keras.saving.serialization_lib",
+)
+
+
+def _object_sharing_scope(env: KerasEnv) -> contextlib.AbstractContextManager[Any]:
+    """The scope Keras's own ``load_model`` rebuilds a ``.keras`` file's configuration in
+    (``saving_lib``): entries that carry the same ``shared_object_id`` (a layer used by the model
+    and again inside a nested model, keras-team/keras#3661) become one object, so the weights are
+    made once, as in the saved model.  A configuration without the ids is rebuilt as before.
+    Keras 3 honours the ids; tf-keras has the scope but its functional loader passes its own
+    module objects to the deserializer, which then skips the ids (the layer is rebuilt twice: the
+    known issue ``keras-reload-duplicates-shared-layers``).  Where the line has no scope, none."""
+    package = "tf_keras" if env.keras.__name__.startswith("tf_keras") else "keras"
+    for name in _SHARING_MODULES:
+        if not name.startswith(package + "."):
+            continue
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        scope = getattr(module, "ObjectSharingScope", None)
+        if scope is not None:
+            return scope()  # type: ignore[no-any-return]
+    return contextlib.nullcontext()
 
 
 def keras_error(exc: BaseException) -> str:
