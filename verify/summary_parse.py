@@ -22,6 +22,8 @@ Unreadable text raises :class:`SummaryParseError` naming the line.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -63,10 +65,26 @@ class SummaryRow:
     line: int
     connected_to: tuple[str, ...] = ()
     text: str = ""
+    #: The ``(Type)`` was cut by its column (``(Average`` with no ``)``, or ``(Batc…``): ``class_name``
+    #: is then a prefix of the real class, without the ``…``.
+    class_cut: bool = False
+    #: How the output shape was printed when it is not a plain shape: ``"multiple"`` (a layer
+    #: called more than once), ``"cut"`` (``[(None, 2), (None, 2), (N`` cut by the column: the
+    #: shapes read in full are kept in ``output_shape`` only when all are whole), ``"unbuilt"``
+    #: (Keras 3's ``?`` of a model never built), else "".
+    shape_note: str = ""
+    #: Keras 3 prints ``0 (unbuilt)`` for a layer that has not been built: no count to check.
+    unbuilt: bool = False
+    #: 0 for the model's own layers; 1, 2, ... for the rows of a nested model printed with
+    #: ``expand_nested=True`` (Keras 3 ``└``, Keras 2 ``|``-framed rows).  The totals count depth-0
+    #: rows only; a nested model's count is the sum of the rows one level below it.
+    depth: int = 0
+    #: The ``Trainable`` column of ``show_trainable=True`` (``Y``/``N``), None when not printed.
+    trainable: bool | None = None
 
     @property
     def truncated(self) -> bool:
-        return ELLIPSIS in self.text
+        return ELLIPSIS in self.text or self.class_cut
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,17 @@ class Summary:
     totals: tuple[SummaryTotal, ...]
     header_line: int
     has_connections: bool
+    #: Line numbers where the paste leaves rows out (a line of ``...`` or ``…`` in the table): the
+    #: rows shown are checked, the totals cannot be compared with their sum.
+    elided: tuple[int, ...] = ()
+    #: What the reader undid to read the paste, for the report: "comment prefix '# '",
+    #: "markdown table", "notebook output", ...
+    notes: tuple[str, ...] = ()
+
+    @property
+    def unbuilt(self) -> bool:
+        """A Keras 3 model that was never built: every row ``0 (unbuilt)``."""
+        return bool(self.rows) and all(r.unbuilt for r in self.rows)
 
     def total(self, kind: str) -> SummaryTotal | None:
         return next((t for t in self.totals if t.kind == kind), None)
@@ -100,26 +129,47 @@ class Summary:
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _RULE_GLUE = re.compile(r"[=_]{10,}")
-_RULE = re.compile(r"^\s*[=_\-─━]{5,}\s*$")
+_RULE = re.compile(r"^\s*\|*[=_\-─━¯]{5,}\|*\s*$")
 _TOTAL = re.compile(
     r"^\s*(?P<kind>Total|Trainable|Non-trainable|Optimizer)\s+params\s*:\s*(?P<n>[\d,_.\s]*\d)\s*(?:\((?P<size>[^)]*)\))?\s*$",
     re.IGNORECASE,
 )
+_TOTAL_WORDS = re.compile(r"^\W*(?:Total|Trainable|Non-trainable|Optimizer)\s+params\b", re.IGNORECASE)
 _MODEL = re.compile(r'^\s*Model:\s*"?(?P<name>[^"]*)"?\s*$')
 _DIM = r"(?:None|\d+|\?)"
 _ONE_SHAPE = rf"\(\s*(?:{_DIM}\s*(?:,\s*{_DIM}\s*)*,?)?\s*\)?"
-_SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*\s*\]?|{_ONE_SHAPE}|multiple)"
+#: The end of a shape cut by its column: ``(None, 2), (N``, ``(No``, ``(None, 1``.
+_CUT_TAIL = r"(?:\s*,?\s*\(?\s*(?:N|No|Non)?)?"
+_SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*{_CUT_TAIL}\s*\]?|{_ONE_SHAPE}|multiple)"
 _PLAIN_ROW = re.compile(rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})\s+(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$")
-_LAYER = re.compile(r"^(?P<name>[^\s(]*?)\s*(?:\(\s*(?P<cls>[^()\s]*)\s*\)?)?\s*$")
+_LAYER = re.compile(r"^(?P<name>[^\s(]*?)\s*(?:\(\s*(?P<cls>[^()\s]*)\s*(?P<close>\))?)?\s*$")
 _BOX_CELL = "│┃|"
+#: A line that only draws the table: ``┡━━╇━━┩``, ``├──┼──┤``, markdown's ``|---|:--:|``, rich's
+#: ASCII fallback ``+----+----+`` and ``|----+----|``.
+_BOX_RULE = re.compile(r"^\s*[│┃|+├┡╞╟┏┌└╘╙┗]?[\s\-─━=:+┼╇╋┬┳┴┻|│┃]*[-─━=]{3,}[\s\-─━=:+┼╇╋┬┳┴┻|│┃┤┩╡╢┓┐┘┛]*$")
+#: A line standing for rows left out of the paste: ``...``, ``…``, ``⋮``, ``[... 150 more layers ...]``.
+_ELISION = re.compile(r"^\s*(?:[\[(]\s*)?(?:\.\s?\.\s?\.+|…|⋮)(?:[^│┃|]*)$")
+#: Comment and prompt prefixes people paste summaries behind, longest first.
+_PREFIXES = ("# ", "#", "// ", "//", "> ", ">", "... ", "-- ", "; ")
+_JSON_STRING_LINE = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*,?\s*$')
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADERISH = re.compile(r"Layer \(type\)|Output Shape\s*[┃│|]?\s*Param|Param #", re.IGNORECASE)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
     """(line number, text) pairs, ANSI colours removed and text glued to long rules split off."""
+    return _split_glued([(n, raw) for n, raw in enumerate(_newlines(text).split("\n"), start=1)])
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_glued(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        line = _ANSI.sub("", raw).replace("\t", "    ").rstrip()
-        if _RULE_GLUE.search(line) and not _RULE.match(line):
+    for number, raw in numbered:
+        line = _ANSI.sub("", raw).replace("\t", "    ").replace("\u00a0", " ").rstrip()
+        if _RULE_GLUE.search(line) and not _RULE.match(line) and not re.search(r"[│┃|]", line):
             for part in _RULE_GLUE.split(line):
                 if part.strip():
                     out.append((number, part.rstrip()))
@@ -128,8 +178,194 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# --- undoing what pasting did ---------------------------------------------------------------
+
+
+def _demojibake(text: str) -> tuple[str, bool]:
+    """Box drawing written as UTF-8 and read back as Windows-1252 (``â”ƒ`` for ``┃``)."""
+    if "â”" not in text and "â•" not in text:
+        return text, False
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ch == "\ufffd":  # a byte Windows-1252 does not define, lost: 0x81 ends ━, the rule
+                raw.append(0x81)
+            elif ord(ch) < 256:
+                raw.append(ord(ch))
+            else:
+                raw += ch.encode("utf-8")
+    fixed = raw.decode("utf-8", errors="replace")
+    return (fixed, True) if any(c in fixed for c in "┃│━") else (text, False)
+
+
+def _json_lines(numbered: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
+    """A notebook's output as stored in the ``.ipynb`` (``"Layer (type)   ...\n",`` one string per
+    line), whole or as a fragment: each string decoded, on the line it was written."""
+    header = next((s for _, s in numbered if _HEADERISH.search(s)), None)
+    if header is None or not _JSON_STRING_LINE.match(header):
+        return None
+    out: list[tuple[int, str]] = []
+    for number, line in numbered:
+        m = _JSON_STRING_LINE.match(line)
+        value: object = None
+        if m:
+            try:
+                value = json.loads(m.group(1))
+            except ValueError:
+                value = None
+        if not isinstance(value, str):
+            out.append((number, ""))
+            continue
+        pieces = value.split("\n")
+        if len(pieces) > 1 and pieces[-1] == "":
+            pieces.pop()
+        out.extend((number, piece) for piece in pieces)
+    return out
+
+
+def _notebook(text: str) -> tuple[list[tuple[int, str]], str] | None:
+    """A whole ``.ipynb``: the first cell output holding a summary (``text`` or ``text/plain``),
+    each output line on the file line that holds it (nbformat writes one string per line)."""
+    if not text.lstrip().startswith("{") or '"cells"' not in text:
+        return None
+    try:
+        book = json.loads(text)
+    except ValueError:
+        return None
+    cells = book.get("cells") if isinstance(book, dict) else None
+    if not isinstance(cells, list):
+        return None
+    raw_lines = text.split("\n")
+    for index, cell in enumerate(cells, start=1):
+        outputs = cell.get("outputs", []) if isinstance(cell, dict) else []
+        for output in outputs if isinstance(outputs, list) else []:
+            if not isinstance(output, dict):
+                continue
+            data = output.get("data") if isinstance(output.get("data"), dict) else {}
+            content = output.get("text", data.get("text/plain") if data else None)
+            if isinstance(content, list):
+                content = "".join(str(c) for c in content)
+            if not isinstance(content, str) or not _HEADERISH.search(content):
+                continue
+            numbered = _locate(content, raw_lines)
+            return numbered, f"notebook output (cell {index})"
+    return None
+
+
+def _locate(content: str, raw_lines: list[str]) -> list[tuple[int, str]]:
+    """Number the output's lines by where their JSON strings sit in the file."""
+    out: list[tuple[int, str]] = []
+    cursor = 0
+    for piece in content.split("\n"):
+        encoded = json.dumps(piece, ensure_ascii=True)[1:-1]
+        encoded_utf = json.dumps(piece, ensure_ascii=False)[1:-1]
+        found = None
+        if piece.strip():
+            for j in range(cursor, len(raw_lines)):
+                if encoded in raw_lines[j] or encoded_utf in raw_lines[j]:
+                    found = j
+                    break
+        if found is not None:
+            cursor = found
+        out.append((cursor + 1, piece))
+    return out
+
+
+def _escaped_text(text: str) -> str | None:
+    """A summary printed as one Python or JSON string, ``'Model: "m"\\n____\\n...'``."""
+    if text.count("\n") > 3 or "\\n" not in text or not _HEADERISH.search(text):
+        return None
+    return text.replace("\\r", "").replace("\\n", "\n").replace('\\"', '"').replace("\\'", "'")
+
+
+def _strip_prefix(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], str | None]:
+    """Remove a comment or prompt prefix that nearly every line of the table carries."""
+    start = next((i for i, (_, s) in enumerate(numbered) if _HEADERISH.search(s)), None)
+    if start is None:
+        return numbered, None
+    region = [s.lstrip() for _, s in numbered[max(0, start - 3) :] if s.strip()]
+    last = max((i for i, s in enumerate(region) if re.search(r"params\s*:", s, re.IGNORECASE)), default=len(region) - 1)
+    region = region[: last + 1]
+    if not region:
+        return numbered, None
+    chosen = None
+    for prefix in _PREFIXES:
+        bare = prefix.rstrip()
+        with_it = sum(s.startswith(prefix) or s == bare for s in region)
+        if with_it >= 0.8 * len(region) and with_it >= 2:
+            chosen = prefix
+            break
+    if chosen is None:
+        return numbered, None
+    bare = chosen.rstrip()
+    out: list[tuple[int, str]] = []
+    for number, line in numbered:
+        body = line.lstrip()
+        if body.startswith(chosen):
+            line = body[len(chosen) :]
+        elif body.startswith(bare):
+            line = body[len(bare) :]
+        out.append((number, line))
+    return out, f"comment prefix {chosen.strip()!r}" if chosen.strip() not in (">", "...") else f"prefix {chosen.strip()!r}"
+
+
+def _markdown_cell_text(line: str) -> str:
+    line = re.sub(r"<br\s*/?>", " ", line, flags=re.IGNORECASE)
+    line = line.replace("\\_", "_").replace("\\*", "*").replace("\\|", "/").replace("\\[", "[").replace("\\]", "]")
+    line = re.sub(r"`([^`]*)`", r"\1", line)
+    return html.unescape(line) if "&" in line else line
+
+
+def _clean_total_line(line: str) -> str:
+    """``**Total params:** 7,850``, ``- Total params: 7,850<br>``, ``| Total params | 7,850 |``."""
+    text = re.sub(r"<br\s*/?>", " ", line, flags=re.IGNORECASE)
+    text = text.replace("**", "").replace("__", " ").replace("`", "")
+    text = re.sub(r"^\s*[-*>|]\s*", "", text)
+    text = re.sub(r"\s*\|\s*", " ", text).strip()
+    text = re.sub(r"^((?:Total|Trainable|Non-trainable|Optimizer)\s+params)\s+(?=\d)", r"\1: ", text, flags=re.IGNORECASE)
+    return text
+
+
+def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """The text's lines as Keras printed them, and what was undone to get there."""
+    notes: list[str] = []
+    text = text.lstrip("\ufeff")
+    text, fixed = _demojibake(text)
+    if fixed:
+        notes.append("box drawing re-read as UTF-8 (it was shown as Windows-1252)")
+    book = _notebook(text)
+    numbered: list[tuple[int, str]]
+    if book is not None:
+        numbered, note = book
+        notes.append(note)
+    else:
+        escaped = _escaped_text(text)
+        if escaped is not None:
+            text = escaped
+            notes.append("one escaped string (\\n) split into lines")
+        numbered = [(n, raw) for n, raw in enumerate(_newlines(text).split("\n"), start=1)]
+        decoded = _json_lines(numbered)
+        if decoded is not None:
+            numbered = decoded
+            notes.append("notebook output lines (JSON strings) decoded")
+    fenced = [(n, s) for n, s in numbered if not _FENCE.match(s)]
+    if len(fenced) != len(numbered):
+        notes.append("code fence")
+    numbered, prefix = _strip_prefix(fenced)
+    if prefix:
+        notes.append(prefix)
+    if "&quot;" in text or "&lt;" in text or "&#" in text:
+        numbered = [(n, html.unescape(s)) for n, s in numbered]
+        notes.append("HTML entities")
+    return _split_glued(numbered), notes
+
+
 def _parse_int(text: str) -> int | None:
-    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "").replace("'", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", cleaned):  # 7.850: a dot as the thousands separator
+        cleaned = cleaned.replace(".", "")
     return int(cleaned) if cleaned.isdigit() else None
 
 
@@ -137,7 +373,7 @@ def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
     """``(None, 32, 32, 16)`` → ``(None, 32, 32, 16)``; ``[(None, 8)]`` → ``(None, 8)``;
     ``[(None, 8), (None, 4)]`` → a tuple of shapes; cut or ``multiple`` → None."""
     text = text.strip()
-    if not text or ELLIPSIS in text or text == "multiple":
+    if not text or ELLIPSIS in text or text == "multiple" or _shape_cut(text):
         return None
     groups = re.findall(r"\(([^()]*)\)?", text)
     if not groups:
@@ -159,14 +395,31 @@ def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
     return shapes[0] if len(shapes) == 1 else tuple(shapes)
 
 
+def _shape_cut(text: str) -> bool:
+    """A shape that stops before it ends: ``[(None, 2), (N``, ``(None, 12``, ``[(None, 8)``."""
+    text = text.strip()
+    if text in ("", "multiple", "?"):
+        return False
+    return ELLIPSIS in text or _open(text) or bool(re.search(r"[(,]\s*(?:N|No|Non)$", text))
+
+
 def parse_layer(text: str) -> tuple[str, str | None]:
     """``dense_1 (Dense)`` → ("dense_1", "Dense"); ``activation_1`` → ("activation_1", None)."""
+    name, cls, _ = _parse_layer(text)
+    return name, cls
+
+
+def _parse_layer(text: str) -> tuple[str, str | None, bool]:
+    """Name, class and whether the class was cut by its column (``(Batc``, ``(Batc…)``)."""
     text = " ".join(text.split())
     m = _LAYER.match(text)
     if not m:
-        return text, None
-    cls = m.group("cls")
-    return m.group("name"), (cls or None)
+        return text, None, False
+    cls = m.group("cls") or None
+    cut = cls is not None and (m.group("close") is None or cls.endswith(ELLIPSIS))
+    if cls is not None and cut:
+        cls = cls.rstrip(ELLIPSIS).rstrip(".") or None
+    return m.group("name"), cls, bool(cut and cls)
 
 
 def parse_connections(text: str) -> tuple[str, ...]:
@@ -193,7 +446,7 @@ def _find_header(lines: list[tuple[int, str]]) -> int | None:
 
 def parse_summary(text: str) -> Summary:
     """Parse pasted ``model.summary()`` text; raises :class:`SummaryParseError`."""
-    lines = _lines(text)
+    lines, notes = _prepare(text)
     header = _find_header(lines)
     if header is None:
         first = next(((n, s) for n, s in lines if s.strip() and not s.lstrip().startswith("#")), None)
@@ -205,38 +458,63 @@ def parse_summary(text: str) -> Summary:
         )
     model_name = None
     for _, line in lines[:header]:
-        m = _MODEL.match(line)
+        m = _MODEL.match(_clean_total_line(line) if "*" in line else line)
         if m:
             model_name = m.group("name")
     header_text = lines[header][1].strip()
+    elided: list[int] = []
     if header_text[:1] in _BOX_CELL:
-        rows, end, connections = _parse_box(lines, header)
-        fmt = SummaryFormat.KERAS3
+        rows, end, connections, markdown = _parse_box(lines, header, elided)
+        if markdown:
+            before = [s for _, s in lines[max(0, header - 3) : header]]
+            notes.append("ASCII table" if any(s.strip().startswith("+") for s in before) else "markdown table")
+        fmt = SummaryFormat.KERAS3 if ("┃" in header_text or "│" in header_text or _boxed_keras3(rows)) else None
     else:
-        rows, end, connections = _parse_plain(lines, header)
-        quoted = any("'" in r.text for r in rows)
-        sized = any(_TOTAL.match(s) and "(" in s for _, s in lines[end:])
-        model_line = model_name is not None
-        fmt = (
-            SummaryFormat.KERAS2
-            if (quoted or sized or model_line or lines[header][1].startswith(" Layer"))
-            else SummaryFormat.KERAS1
-        )
+        rows, end, connections = _parse_plain(lines, header, elided)
+        fmt = None
+    if fmt is None:
+        fmt = _plain_format(lines, header, end, rows, connections, model_name)
     if not rows:
         raise SummaryParseError(lines[header][0], "a summary header but no layer rows after it")
     totals: list[SummaryTotal] = []
     for number, line in lines[end:]:
-        m = _TOTAL.match(line)
+        cleaned = _clean_total_line(line)
+        m = _TOTAL.match(cleaned)
         if m:
             value = _parse_int(m.group("n"))
             if value is None:
                 raise SummaryParseError(number, f"cannot read the count in {line.strip()!r}")
             kind = m.group("kind").lower().replace("-", "_")
-            totals.append(SummaryTotal(kind, value, number, line.strip()))
-    return Summary(fmt, model_name, tuple(rows), tuple(totals), lines[header][0], connections)
+            if any(t.kind == kind for t in totals):
+                break  # a second summary follows: only the first is read
+            totals.append(SummaryTotal(kind, value, number, cleaned))
+        elif totals and _find_header([(number, line)]) is not None:
+            break
+    return Summary(fmt, model_name, tuple(rows), tuple(totals), lines[header][0], connections, tuple(elided), tuple(notes))
 
 
-# --- Keras 3: box drawing -------------------------------------------------------------------
+def _boxed_keras3(rows: list[SummaryRow]) -> bool:
+    """A markdown or ASCII table made from a Keras 3 summary: counts with thousands separators
+    and no quoted connections (Keras 2 prints 7850 and ``['dense[0][0]']``)."""
+    return any(r.unbuilt for r in rows) or (
+        any("," in r.text.split(" | ")[2] for r in rows if r.text.count(" | ") >= 2 and (r.params or 0) >= 1000)
+        and not any("'" in r.text for r in rows)
+    )
+
+
+def _plain_format(
+    lines: list[tuple[int, str]], header: int, end: int, rows: list[SummaryRow], connections: bool, model_name: str | None
+) -> SummaryFormat:
+    """Keras 1 only when nothing says Keras 2: Keras 1 printed a ``Connected to`` column on every
+    model (Sequential too), unquoted, no ``Model:`` line and no sizes after the totals."""
+    quoted = any("'" in r.text for r in rows)
+    sized = any(_TOTAL.match(_clean_total_line(s)) and "(" in s for _, s in lines[end:])
+    if quoted or sized or model_name is not None or not connections or lines[header][1].startswith(" Layer"):
+        return SummaryFormat.KERAS2
+    return SummaryFormat.KERAS1
+
+
+# --- Keras 3: box drawing (and markdown or ASCII tables) ------------------------------------
 
 
 def _cells(line: str) -> list[str]:
@@ -248,17 +526,29 @@ def _cells(line: str) -> list[str]:
     return re.split(r"[│┃]", inner) if ("│" in line or "┃" in line) else inner.split("|")
 
 
-def _parse_box(lines: list[tuple[int, str]], header: int) -> tuple[list[SummaryRow], int, bool]:
+def _cell_line(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and text[0] in _BOX_CELL
+
+
+def _is_box_rule(line: str) -> bool:
+    return bool(_BOX_RULE.match(line)) and not re.search(r"[A-Za-z0-9]", line)
+
+
+def _parse_box(lines: list[tuple[int, str]], header: int, elided: list[int]) -> tuple[list[SummaryRow], int, bool, bool]:
+    markdown = "│" not in lines[header][1] and "┃" not in lines[header][1]
     # The header may span several lines ("Param" / "#" on a narrow console).
     start = header
-    while start > 0 and lines[start - 1][1].strip()[:1] in _BOX_CELL:
+    while start > 0 and _cell_line(lines[start - 1][1]) and not _is_box_rule(lines[start - 1][1]):
         start -= 1
     heads: list[str] = []
     i = start
-    while i < len(lines) and lines[i][1].strip()[:1] in _BOX_CELL:
-        cells = _cells(lines[i][1])
+    while i < len(lines) and _cell_line(lines[i][1]) and not _is_box_rule(lines[i][1]):
+        cells = [_markdown_cell_text(c) for c in _cells(lines[i][1])] if markdown else _cells(lines[i][1])
         heads = cells if not heads else [f"{a} {b}" for a, b in zip(heads, cells)]
         i += 1
+        if markdown:
+            break  # a markdown header is one line
     heads = [" ".join(h.split()) for h in heads]
     roles = []
     for h in heads:
@@ -288,13 +578,24 @@ def _parse_box(lines: list[tuple[int, str]], header: int) -> tuple[list[SummaryR
                 if cell.strip():
                     parts[role].append(cell.strip())
         number = group[0][0]
+        first_cell = group[0][1][roles.index("layer")]
+        depth = 0
+        if first_cell.strip().startswith("└"):
+            depth = max(1, (len(first_cell) - len(first_cell.lstrip()) - 1) // 3)
+            parts["layer"][0] = parts["layer"][0].lstrip("└ ")
+        flag = None
+        for role_i, head in enumerate(heads):
+            if head.lower().startswith("train"):
+                value = " ".join(c[role_i].strip() for _, c in group).strip()
+                flag = True if value == "Y" else False if value == "N" else None
         layer_text = " ".join(parts["layer"])
         shape_text = " ".join(parts.get("shape", []))
-        params_text = "".join(parts["params"])
+        params_text = " ".join(parts["params"])
         conn_text = " ".join(parts.get("conn", []))
-        rows.append(_make_row(number, layer_text, shape_text, params_text, conn_text))
+        rows.append(_make_row(number, layer_text, shape_text, params_text, conn_text, depth, flag))
         group.clear()
 
+    params_at = roles.index("params")
     end = len(lines)
     for j in range(i, len(lines)):
         number, line = lines[j]
@@ -302,45 +603,92 @@ def _parse_box(lines: list[tuple[int, str]], header: int) -> tuple[list[SummaryR
         if not stripped:
             continue
         first = stripped[0]
-        if first in "├┡╞╟":
-            flush()
-            continue
-        if first in "└╘╙":
+        if first in "└╘╙┗" or (first == "+" and _is_box_rule(line) and rows and not group and j > i + 1):
             flush()
             end = j + 1
             break
+        if _is_box_rule(line):
+            flush()
+            continue
         if first in _BOX_CELL:
-            cells = _cells(line)
+            cells = [_markdown_cell_text(c) for c in _cells(line)] if markdown else _cells(line)
+            if all(not c.strip() or _ELISION.match(c) for c in cells) and any(c.strip() for c in cells):
+                flush()
+                elided.append(number)
+                continue
             if len(cells) != len(roles):
-                raise SummaryParseError(
-                    number, f"a table row with {len(cells)} cells where the header has {len(roles)}: {stripped[:60]!r}"
-                )
+                if markdown and len(cells) == len(roles) + 1 and not cells[-1].strip():
+                    cells = cells[:-1]
+                elif params_at < len(cells) - 1 < len(roles) and not line.rstrip().endswith(("│", "┃", "|")):
+                    cells = cells + [""] * (len(roles) - len(cells))  # the right-hand columns cut off by the paste
+                else:
+                    raise SummaryParseError(
+                        number, f"a table row with {len(cells)} cells where the header has {len(roles)}: {stripped[:60]!r}"
+                    )
+            params_cell = cells[params_at].strip()
+            # Rows follow each other without a rule (Keras 3.0-3.x, markdown): a row's count is on
+            # its first line; the lines below it with an empty count cell continue it.
+            if group and params_cell and not params_cell.startswith("(") and any(c[params_at].strip() for _, c in group):
+                flush()
             group.append((number, cells))
             continue
-        if _TOTAL.match(line):  # the bottom rule was lost in the paste
+        if _ELISION.match(line):
+            flush()
+            elided.append(number)
+            continue
+        if _TOTAL.match(_clean_total_line(line)):  # the bottom rule was lost in the paste
+            flush()
+            end = j
+            break
+        if _TOTAL_WORDS.match(line):
+            raise SummaryParseError(number, f"cannot read the count in {line.strip()!r}")
+        if rows or group:
+            if re.search(r"[│┃]", line):
+                raise SummaryParseError(number, f"cannot read this table line: {stripped[:60]!r}")
             flush()
             end = j
             break
         raise SummaryParseError(number, f"cannot read this table line: {stripped[:60]!r}")
     else:
         flush()
-    return rows, end, "conn" in roles
+    return rows, end, "conn" in roles, markdown
 
 
-def _make_row(number: int, layer_text: str, shape_text: str, params_text: str, conn_text: str) -> SummaryRow:
-    name, cls = parse_layer(layer_text)
+def _make_row(
+    number: int,
+    layer_text: str,
+    shape_text: str,
+    params_text: str,
+    conn_text: str,
+    depth: int = 0,
+    trainable: bool | None = None,
+) -> SummaryRow:
+    name, cls, class_cut = _parse_layer(layer_text)
     params_text = params_text.strip()
-    if ELLIPSIS in params_text:
+    unbuilt = bool(re.match(r"^0\s*\(\s*unb", params_text))
+    if unbuilt:
+        params: int | None = 0
+    elif ELLIPSIS in params_text:
         params = None
     else:
         params = _parse_int(params_text)
         if params is None:
             raise SummaryParseError(number, f"cannot read the parameter count {params_text!r} of {layer_text.strip()!r}")
+    shape_stripped = shape_text.strip()
     shape = parse_shape(shape_text)
-    if shape is None and shape_text.strip() and ELLIPSIS not in shape_text and shape_text.strip() != "multiple":
-        raise SummaryParseError(number, f"cannot read the output shape {shape_text.strip()!r} of {layer_text.strip()!r}")
+    note = ""
+    if shape_stripped == "multiple":
+        note = "multiple"
+    elif shape_stripped == "?" or (unbuilt and shape is None):
+        note = "unbuilt"
+    elif _shape_cut(shape_stripped):
+        note = "cut"
+    elif shape is None and shape_stripped:
+        raise SummaryParseError(number, f"cannot read the output shape {shape_stripped!r} of {layer_text.strip()!r}")
     text = " | ".join(t for t in (layer_text, shape_text, params_text, conn_text) if t)
-    return SummaryRow(name, cls, shape, params, number, parse_connections(conn_text), text)
+    return SummaryRow(
+        name, cls, shape, params, number, parse_connections(conn_text), text, class_cut, note, unbuilt, depth, trainable
+    )
 
 
 # --- Keras 1 and 2: rules and fixed columns -------------------------------------------------
@@ -356,6 +704,8 @@ class _Pending:
     shape_at: int
     params_at: int
     conn_at: int
+    depth: int = 0
+    trainable: bool | None = None
 
 
 _NAMEISH = re.compile(r"^[\w\-./:…()]+(?:\s+[\w\-./:…()]+)?$")
@@ -367,26 +717,55 @@ def _segments(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
 
 
-def _parse_plain(lines: list[tuple[int, str]], header: int) -> tuple[list[SummaryRow], int, bool]:
+def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -> tuple[list[SummaryRow], int, bool]:
     head = lines[header][1]
-    has_conn = "Connected to" in " ".join(head.split())
+    first = header + 1
+    # A header wrapped by a narrow line_length ("Par" / "am" / "#"): its lines run to the "=" rule.
+    rule = next((k for k in range(header + 1, min(header + 8, len(lines))) if re.match(r"^\s*={5,}\s*$", lines[k][1])), None)
+    if rule is not None and not any(_PLAIN_ROW.match(lines[k][1]) for k in range(header + 1, rule)):
+        for k in range(header + 1, rule):
+            head += " " + lines[k][1]
+        first = rule + 1
+    has_conn = "Connected to" in " ".join(head.split()) or bool(re.search(r"\bConnected\b", head))
+    has_trainable = bool(re.search(r"\bTrainable\s*$", head))
     pending: list[_Pending] = []
     orphans: list[tuple[int, str]] = []  # layer text before its row (a name split from its row)
     end = len(lines)
-    for j in range(header + 1, len(lines)):
+    for j in range(first, len(lines)):
         number, line = lines[j]
         if not line.strip() or _RULE.match(line) or line.lstrip().startswith("#"):
             continue
-        if _TOTAL.match(line):
+        if _TOTAL.match(_clean_total_line(line)):
             end = j
             break
+        # expand_nested=True: a nested model's rows are framed by "|" (one per level).
+        framed = re.match(r"^(\|+)", line)
+        depth = len(framed.group(1)) if framed else 0
+        if depth:
+            line = " " * depth + line[depth:]
+            line = re.sub(r"\|+\s*$", "", line)
+            if not line.strip():
+                continue
+        flag: bool | None = None
+        if has_trainable:
+            tail = re.search(r"\s([YN])\s*$", line)
+            if tail:
+                flag = tail.group(1) == "Y"
+                line = line[: tail.start()]
+        if _TOTAL_WORDS.match(line):
+            raise SummaryParseError(number, f"cannot read the count in {line.strip()!r}")
+        if _ELISION.match(line):
+            if orphans:
+                _attach_orphans(pending, orphans) if pending else None
+            elided.append(number)
+            continue
         m = _PLAIN_ROW.match(line)
         if m:
             layer = m.group("layer")
             if orphans and (not layer.strip() or layer.strip().startswith("(")):
                 layer = "".join(t for _, t in orphans) + " " + layer.strip()
                 number = orphans[0][0]
-            elif orphans:
+            elif orphans and pending:
                 _attach_orphans(pending, orphans)
             orphans = []
             pending.append(
@@ -399,20 +778,31 @@ def _parse_plain(lines: list[tuple[int, str]], header: int) -> tuple[list[Summar
                     m.start("shape"),
                     m.start("params"),
                     m.start("conn") if m.group("conn") else m.end("params") + 1,
+                    depth,
+                    flag,
                 )
             )
             continue
         # A continuation: cells of the row above that did not fit (or a name whose row follows).
+        row = pending[-1] if pending else None
         for at, seg in _segments(line):
-            row = pending[-1] if pending else None
-            if row is not None and has_conn and at >= row.params_at and _CONNISH.match(seg) and re.search(r"[\[\]']", seg):
-                row.conn += seg
-            elif row is not None and row.shape_at <= at < row.params_at and _SHAPEISH.match(seg) and _open(row.shape):
-                row.shape += seg
-            elif (row is None or at < row.shape_at) and _NAMEISH.match(seg):
-                orphans.append((number, seg))
-            else:
-                raise SummaryParseError(number, f"cannot read this table line: {line.strip()[:60]!r}")
+            mixed = " " in seg and row is not None and (_open(row.shape) or row.conn.rstrip().endswith(","))
+            if not mixed and _continue(row, seg, at, has_conn, number, orphans):
+                continue
+            # Spaces collapsed by the paste: the cells of one line ran together ("_3 (BatchNormalizat )").
+            words = seg.split(" ")
+            name_words: list[str] = []
+            for word in words:
+                if row is not None and _open(row.shape) and _SHAPEISH.match(word):
+                    row.shape += (" " if row.shape.rstrip().endswith(",") else "") + word
+                elif row is not None and has_conn and _CONNISH.match(word) and re.search(r"[\[\]']", word):
+                    row.conn += word
+                elif _NAMEISH.match(word) and not (row is not None and at >= row.shape_at and not name_words and at > 0):
+                    name_words.append(word)
+                else:
+                    raise SummaryParseError(number, f"cannot read this table line: {line.strip()[:60]!r}")
+            if name_words:
+                orphans.append((number, " ".join(name_words)))
         if orphans and pending and _layer_incomplete(pending[-1].layer):
             _attach_orphans(pending, orphans)
             orphans = []
@@ -420,8 +810,30 @@ def _parse_plain(lines: list[tuple[int, str]], header: int) -> tuple[list[Summar
         if not pending:
             raise SummaryParseError(orphans[0][0], f"a layer name without its row: {orphans[0][1]!r}")
         _attach_orphans(pending, orphans)
-    rows = [_make_row(p.number, p.layer, p.shape, p.params, p.conn) for p in pending]
+    rows = [_make_row(p.number, p.layer, p.shape, p.params, p.conn, p.depth, p.trainable) for p in pending]
     return rows, end, has_conn
+
+
+def _continue(row: _Pending | None, seg: str, at: int, has_conn: bool, number: int, orphans: list[tuple[int, str]]) -> bool:
+    """Attach one segment of a continuation line by its column; False when it fits none."""
+    conn_open = row is not None and (row.conn.count("[") > row.conn.count("]") or row.conn.rstrip().endswith(","))
+    if (
+        row is not None
+        and has_conn
+        and (at >= row.params_at or conn_open)
+        and _CONNISH.match(seg)
+        and re.search(r"[\[\]']", seg)
+    ):
+        row.conn += seg
+    elif row is not None and re.fullmatch(r"[\d,]+", seg) and row.params_at <= at < row.conn_at and not _open(row.shape):
+        row.params += seg  # a count wrapped by a narrow line_length ("235" / "2")
+    elif row is not None and _SHAPEISH.match(seg) and _open(row.shape) and (at < row.params_at or not has_conn):
+        row.shape += (" " if row.shape.rstrip().endswith(",") else "") + seg.strip()
+    elif (row is None or at < row.shape_at) and _NAMEISH.match(seg):
+        orphans.append((number, seg))
+    else:
+        return False
+    return True
 
 
 def _open(shape: str) -> bool:
