@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 Dim = int | None
@@ -81,6 +81,11 @@ class SummaryRow:
     depth: int = 0
     #: The ``Trainable`` column of ``show_trainable=True`` (``Y``/``N``), None when not printed.
     trainable: bool | None = None
+    #: The nested-model row whose rows this one is among ("" at depth 0; the innermost for deeper).
+    parent: str = ""
+    #: A cut multi-output shape's whole shapes before the cut (``[(None, 2), (None, 2), (N`` gives
+    #: ``((None, 2), (None, 2))``); ``output_shape`` stays None.
+    cut_shapes: tuple[Shape, ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -395,6 +400,12 @@ def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
     return shapes[0] if len(shapes) == 1 else tuple(shapes)
 
 
+def _single_shape(shape: Shape | tuple[Shape, ...] | None) -> Shape | None:
+    if shape is None or any(isinstance(d, tuple) for d in shape):
+        return None
+    return shape  # type: ignore[return-value]
+
+
 def _shape_cut(text: str) -> bool:
     """A shape that stops before it ends: ``[(None, 2), (N``, ``(None, 12``, ``[(None, 8)``."""
     text = text.strip()
@@ -468,7 +479,8 @@ def parse_summary(text: str) -> Summary:
         if markdown:
             before = [s for _, s in lines[max(0, header - 3) : header]]
             notes.append("ASCII table" if any(s.strip().startswith("+") for s in before) else "markdown table")
-        fmt = SummaryFormat.KERAS3 if ("┃" in header_text or "│" in header_text or _boxed_keras3(rows)) else None
+        boxed = "┃" in header_text or "│" in header_text
+        fmt = SummaryFormat.KERAS3 if (boxed or _boxed_keras3(rows, lines[end:])) else None
     else:
         rows, end, connections = _parse_plain(lines, header, elided)
         fmt = None
@@ -490,15 +502,32 @@ def parse_summary(text: str) -> Summary:
             totals.append(SummaryTotal(kind, value, number, cleaned))
         elif totals and _find_header([(number, line)]) is not None:
             break
-    return Summary(fmt, model_name, tuple(rows), tuple(totals), lines[header][0], connections, tuple(elided), tuple(notes))
+    return Summary(
+        fmt, model_name, _with_parents(rows), tuple(totals), lines[header][0], connections, tuple(elided), tuple(notes)
+    )
 
 
-def _boxed_keras3(rows: list[SummaryRow]) -> bool:
-    """A markdown or ASCII table made from a Keras 3 summary: counts with thousands separators
-    and no quoted connections (Keras 2 prints 7850 and ``['dense[0][0]']``)."""
-    return any(r.unbuilt for r in rows) or (
-        any("," in r.text.split(" | ")[2] for r in rows if r.text.count(" | ") >= 2 and (r.params or 0) >= 1000)
-        and not any("'" in r.text for r in rows)
+def _with_parents(rows: list[SummaryRow]) -> tuple[SummaryRow, ...]:
+    """Each nested row's parent: the nearest row above it one level up."""
+    out: list[SummaryRow] = []
+    for i, row in enumerate(rows):
+        if row.depth:
+            parent = next((r.name for r in reversed(rows[:i]) if r.depth == row.depth - 1), "")
+            row = replace(row, parent=parent)
+        out.append(row)
+    return tuple(out)
+
+
+def _boxed_keras3(rows: list[SummaryRow], after: list[tuple[int, str]]) -> bool:
+    """A markdown or ASCII table made from a Keras 3 summary: sizes in ``B``/``KB`` (Keras 2
+    prints ``Byte``), unquoted connections, counts with thousands separators (Keras 2 prints 7850
+    and ``['dense[0][0]']``)."""
+    if any("'" in r.text for r in rows) or any("Byte)" in s for _, s in after):
+        return False
+    if any(r.unbuilt for r in rows) or any(re.search(r"\d B\)\s*$", s) for _, s in after):
+        return True
+    return any("," in r.text.split(" | ")[2] for r in rows if r.text.count(" | ") >= 2 and (r.params or 0) >= 1000) and not any(
+        "'" in r.text for r in rows
     )
 
 
@@ -596,6 +625,8 @@ def _parse_box(lines: list[tuple[int, str]], header: int, elided: list[int]) -> 
         group.clear()
 
     params_at = roles.index("params")
+    # Lines cut at the right by the paste (the header too): the columns after the count are lost.
+    cut_right = not lines[header][1].rstrip().endswith(("┃", "│", "|")) and len(heads) > params_at + 1
     end = len(lines)
     for j in range(i, len(lines)):
         number, line = lines[j]
@@ -619,7 +650,7 @@ def _parse_box(lines: list[tuple[int, str]], header: int, elided: list[int]) -> 
             if len(cells) != len(roles):
                 if markdown and len(cells) == len(roles) + 1 and not cells[-1].strip():
                     cells = cells[:-1]
-                elif params_at < len(cells) - 1 < len(roles) and not line.rstrip().endswith(("│", "┃", "|")):
+                elif cut_right and params_at < len(cells) < len(roles):
                     cells = cells + [""] * (len(roles) - len(cells))  # the right-hand columns cut off by the paste
                 else:
                     raise SummaryParseError(
@@ -677,17 +708,34 @@ def _make_row(
     shape_stripped = shape_text.strip()
     shape = parse_shape(shape_text)
     note = ""
+    cut_shapes: tuple[Shape, ...] = ()
     if shape_stripped == "multiple":
         note = "multiple"
     elif shape_stripped == "?" or (unbuilt and shape is None):
         note = "unbuilt"
     elif _shape_cut(shape_stripped):
         note = "cut"
+        for group in re.findall(r"\(([^()]*)\)", shape_stripped):
+            whole = _single_shape(parse_shape(f"({group})"))
+            if whole is not None:
+                cut_shapes += (whole,)
     elif shape is None and shape_stripped:
         raise SummaryParseError(number, f"cannot read the output shape {shape_stripped!r} of {layer_text.strip()!r}")
     text = " | ".join(t for t in (layer_text, shape_text, params_text, conn_text) if t)
     return SummaryRow(
-        name, cls, shape, params, number, parse_connections(conn_text), text, class_cut, note, unbuilt, depth, trainable
+        name,
+        cls,
+        shape,
+        params,
+        number,
+        parse_connections(conn_text),
+        text,
+        class_cut,
+        note,
+        unbuilt,
+        depth,
+        trainable,
+        cut_shapes=cut_shapes,
     )
 
 
@@ -739,10 +787,10 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
             end = j
             break
         # expand_nested=True: a nested model's rows are framed by "|" (one per level).
-        framed = re.match(r"^(\|+)", line)
-        depth = len(framed.group(1)) if framed else 0
-        if depth:
-            line = " " * depth + line[depth:]
+        framed = re.match(r"^(\s*)(\|+)", line)
+        depth = len(framed.group(2)) if framed else 0
+        if framed and depth:
+            line = " " * len(framed.group(0)) + line[len(framed.group(0)) :]
             line = re.sub(r"\|+\s*$", "", line)
             if not line.strip():
                 continue
@@ -817,14 +865,8 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
 def _continue(row: _Pending | None, seg: str, at: int, has_conn: bool, number: int, orphans: list[tuple[int, str]]) -> bool:
     """Attach one segment of a continuation line by its column; False when it fits none."""
     conn_open = row is not None and (row.conn.count("[") > row.conn.count("]") or row.conn.rstrip().endswith(","))
-    if (
-        row is not None
-        and has_conn
-        and (at >= row.params_at or conn_open)
-        and _CONNISH.match(seg)
-        and re.search(r"[\[\]']", seg)
-    ):
-        row.conn += seg
+    if row is not None and has_conn and (at >= row.params_at or conn_open) and _CONNISH.match(seg) and re.search(r"[\[\]']", seg):
+        row.conn += " " + seg
     elif row is not None and re.fullmatch(r"[\d,]+", seg) and row.params_at <= at < row.conn_at and not _open(row.shape):
         row.params += seg  # a count wrapped by a narrow line_length ("235" / "2")
     elif row is not None and _SHAPEISH.match(seg) and _open(row.shape) and (at < row.params_at or not has_conn):
