@@ -133,6 +133,8 @@ class Summary:
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Colour codes whose ESC was lost on the way (``[1mModel: "functional"[0m``).
+_BARE_ANSI = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")
 _RULE_GLUE = re.compile(r"[=_]{10,}")
 _RULE = re.compile(r"^\s*\|*[=_\-─━¯]{5,}\|*\s*$")
 _TOTAL = re.compile(
@@ -145,8 +147,8 @@ _DIM = r"(?:None|\d+|\?)"
 _ONE_SHAPE = rf"\(\s*(?:{_DIM}\s*(?:,\s*{_DIM}\s*)*,?)?\s*\)?"
 #: The end of a shape cut by its column: ``(None, 2), (N``, ``(No``, ``(None, 1``.
 _CUT_TAIL = r"(?:\s*,?\s*\(?\s*(?:N|No|Non)?)?"
-_SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*{_CUT_TAIL}\s*\]?|{_ONE_SHAPE}|multiple)"
-_PLAIN_ROW = re.compile(rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})\s+(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$")
+_SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*{_CUT_TAIL}\s*\]?|{_ONE_SHAPE}(?:N|No|Non)?|multiple)"
+_PLAIN_ROW = re.compile(rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})(?:\s+|(?<=[,)\]]))(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$")
 _LAYER = re.compile(r"^(?P<name>[^\s(]*?)\s*(?:\(\s*(?P<cls>[^()\s]*)\s*(?P<close>\))?)?\s*$")
 _BOX_CELL = "│┃|"
 #: A line that only draws the table: ``┡━━╇━━┩``, ``├──┼──┤``, markdown's ``|---|:--:|``, rich's
@@ -173,7 +175,7 @@ def _newlines(text: str) -> str:
 def _split_glued(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for number, raw in numbered:
-        line = _ANSI.sub("", raw).replace("\t", "    ").replace("\u00a0", " ").rstrip()
+        line = _ANSI.sub("", raw).expandtabs(8).replace("\u00a0", " ").rstrip()
         if _RULE_GLUE.search(line) and not _RULE.match(line) and not re.search(r"[│┃|]", line):
             for part in _RULE_GLUE.split(line):
                 if part.strip():
@@ -303,7 +305,7 @@ def _strip_prefix(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]
             chosen = prefix
             break
     if chosen is None:
-        return numbered, None
+        return _strip_log_prefix(numbered, start, region)
     bare = chosen.rstrip()
     out: list[tuple[int, str]] = []
     for number, line in numbered:
@@ -314,6 +316,23 @@ def _strip_prefix(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]
             line = body[len(bare) :]
         out.append((number, line))
     return out, f"comment prefix {chosen.strip()!r}" if chosen.strip() not in (">", "...") else f"prefix {chosen.strip()!r}"
+
+
+def _strip_log_prefix(numbered: list[tuple[int, str]], start: int, region: list[str]) -> tuple[list[tuple[int, str]], str | None]:
+    """A logger's prefix on every line (``2024-03-18 14:02:10,137 - train - INFO - ``), read off
+    the header line, its digits allowed to vary."""
+    header = numbered[start][1]
+    m = re.search(r"\s?Layer \(type\)|[┃│|]", header)
+    pre = header[: m.start()] if m else ""
+    if not pre.strip() or len(pre.strip()) < 3:
+        return numbered, None
+    parts = re.split(r"(\d+)", pre.strip())
+    pattern = re.compile(r"^\s*" + "".join(r"\d+" if p.isdigit() else re.escape(p) for p in parts) + " ?")
+    with_it = sum(bool(pattern.match(s)) for s in region)
+    if with_it < 0.8 * len(region) or with_it < 3:
+        return numbered, None
+    out = [(n, pattern.sub("", s, count=1) if pattern.match(s) else s) for n, s in numbered]
+    return out, f"line prefix {pre.strip()[:40]!r}"
 
 
 def _markdown_cell_text(line: str) -> str:
@@ -337,6 +356,10 @@ def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     """The text's lines as Keras printed them, and what was undone to get there."""
     notes: list[str] = []
     text = text.lstrip("\ufeff")
+    text = _ANSI.sub("", text)
+    if "[0m" in text:
+        text = _BARE_ANSI.sub("", text)
+        notes.append("colour codes")
     text, fixed = _demojibake(text)
     if fixed:
         notes.append("box drawing re-read as UTF-8 (it was shown as Windows-1252)")
@@ -456,9 +479,32 @@ def _find_header(lines: list[tuple[int, str]]) -> int | None:
 
 
 def parse_summary(text: str) -> Summary:
-    """Parse pasted ``model.summary()`` text; raises :class:`SummaryParseError`."""
+    """Parse pasted ``model.summary()`` text (its first table); raises :class:`SummaryParseError`."""
     lines, notes = _prepare(text)
+    return _parse_lines(lines, notes)[0]
+
+
+def parse_summaries(text: str) -> list[Summary]:
+    """Every ``model.summary()`` table in the text, in order (a paste often holds several: a
+    model and its nested parts, or a before and after); raises :class:`SummaryParseError`."""
+    lines, notes = _prepare(text)
+    out: list[Summary] = []
+    start = 0
+    while start < len(lines):
+        rest = lines[start:]
+        if out and _find_header(rest) is None:
+            break
+        summary, used = _parse_lines(rest, list(notes))
+        out.append(summary)
+        start += max(used, 1)
+    return out
+
+
+def _parse_lines(lines: list[tuple[int, str]], notes: list[str]) -> tuple[Summary, int]:
+    """The first summary in ``lines`` and how many lines it used."""
     header = _find_header(lines)
+    if header is None:
+        lines, header = _headless(lines, notes)
     if header is None:
         first = next(((n, s) for n, s in lines if s.strip() and not s.lstrip().startswith("#")), None)
         if first is None:
@@ -472,6 +518,7 @@ def parse_summary(text: str) -> Summary:
         m = _MODEL.match(_clean_total_line(line) if "*" in line else line)
         if m:
             model_name = m.group("name")
+    lines = _outer_pipes(lines, header)
     header_text = lines[header][1].strip()
     elided: list[int] = []
     if header_text[:1] in _BOX_CELL:
@@ -489,7 +536,9 @@ def parse_summary(text: str) -> Summary:
     if not rows:
         raise SummaryParseError(lines[header][0], "a summary header but no layer rows after it")
     totals: list[SummaryTotal] = []
-    for number, line in lines[end:]:
+    used = len(lines)
+    for k in range(end, len(lines)):
+        number, line = lines[k]
         cleaned = _clean_total_line(line)
         m = _TOTAL.match(cleaned)
         if m:
@@ -498,13 +547,29 @@ def parse_summary(text: str) -> Summary:
                 raise SummaryParseError(number, f"cannot read the count in {line.strip()!r}")
             kind = m.group("kind").lower().replace("-", "_")
             if any(t.kind == kind for t in totals):
-                break  # a second summary follows: only the first is read
+                used = k  # a second summary follows
+                break
             totals.append(SummaryTotal(kind, value, number, cleaned))
-        elif totals and _find_header([(number, line)]) is not None:
+        elif _find_header([(number, line)]) is not None or (totals and _MODEL.match(line)):
+            used = k
             break
-    return Summary(
+    summary = Summary(
         fmt, model_name, _with_parents(rows), tuple(totals), lines[header][0], connections, tuple(elided), tuple(notes)
     )
+    return summary, used
+
+
+def _headless(lines: list[tuple[int, str]], notes: list[str]) -> tuple[list[tuple[int, str]], int | None]:
+    """Rows pasted without their header (``dense (Dense)   (None, 3)   63`` lines, then the totals):
+    a header is assumed before the first of them when at least two rows, or a row and a Total
+    line, say it is a summary."""
+    found = [i for i, (_, s) in enumerate(lines) if _PLAIN_ROW.match(s) and re.search(r"\(\s*(?:None|\d)", s)]
+    totals = any(_TOTAL.match(_clean_total_line(s)) for _, s in lines)
+    if not found or (len(found) < 2 and not totals):
+        return lines, None
+    first = found[0]
+    notes.append("no header line: the rows were read by their shape and count")
+    return [*lines[:first], (lines[first][0], " Layer (type)    Output Shape    Param #"), *lines[first:]], first
 
 
 def _with_parents(rows: list[SummaryRow]) -> tuple[SummaryRow, ...]:
@@ -516,6 +581,29 @@ def _with_parents(rows: list[SummaryRow]) -> tuple[SummaryRow, ...]:
             row = replace(row, parent=parent)
         out.append(row)
     return tuple(out)
+
+
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _outer_pipes(lines: list[tuple[int, str]], header: int) -> list[tuple[int, str]]:
+    """A markdown table written without its outer pipes (``Layer (type) | Output Shape | Param #``
+    over ``---|---|---``): the pipes put back, for the table reader."""
+    text = lines[header][1].strip()
+    if "|" not in text or text[:1] in _BOX_CELL:
+        return lines
+    below = next((s for _, s in lines[header + 1 :] if s.strip()), "")
+    if not _MD_SEPARATOR.match(below):
+        return lines
+    out = list(lines)
+    for k in range(header, len(lines)):
+        number, line = lines[k]
+        if "|" not in line:
+            if line.strip():
+                break
+            continue
+        out[k] = (number, "| " + line.strip().strip("|") + " |")
+    return out
 
 
 def _boxed_keras3(rows: list[SummaryRow], after: list[tuple[int, str]]) -> bool:
@@ -540,7 +628,32 @@ def _plain_format(
     sized = any(_TOTAL.match(_clean_total_line(s)) and "(" in s for _, s in lines[end:])
     if quoted or sized or model_name is not None or not connections or lines[header][1].startswith(" Layer"):
         return SummaryFormat.KERAS2
-    return SummaryFormat.KERAS1
+    # Keras 2.0-2.2 printed the same unquoted layout for functional models: Keras 1 only when a
+    # Keras 1 class or a Keras 1 Sequential input (``dense_input_1[0][0]``) says so.
+    keras1_input = any(re.fullmatch(r".+_input(?:_\d+)?", c) for r in rows for c in r.connected_to) or (
+        bool(rows) and bool(rows[0].connected_to) and rows[0].class_name != "InputLayer"  # a connected first layer
+    )
+    if keras1_input or any(r.class_name in _KERAS1_CLASSES for r in rows):
+        return SummaryFormat.KERAS1
+    return SummaryFormat.KERAS2
+
+
+#: Classes only Keras 1 had (renamed or removed in Keras 2.0).
+_KERAS1_CLASSES = frozenset(
+    {
+        "Convolution1D",
+        "Convolution2D",
+        "Convolution3D",
+        "AtrousConvolution1D",
+        "AtrousConvolution2D",
+        "Deconvolution2D",
+        "SeparableConvolution2D",
+        "Merge",
+        "MaxoutDense",
+        "Highway",
+        "TimeDistributedDense",
+    }
+)
 
 
 # --- Keras 3: box drawing (and markdown or ASCII tables) ------------------------------------
@@ -757,7 +870,8 @@ class _Pending:
 
 
 _NAMEISH = re.compile(r"^[\w\-./:…()]+(?:\s+[\w\-./:…()]+)?$")
-_SHAPEISH = re.compile(r"^[\d\s,()\[\]None?]+$")
+#: A piece of a shape: dims, brackets, and the rest of a None cut by the column ("ne, 3)").
+_SHAPEISH = re.compile(r"^(?:ne|e|one)?(?:None|No|N|\d+|[\s,()\[\]?])+$")
 _CONNISH = re.compile(r"^[\w\-./:…\[\]',\s]+$")
 
 
@@ -776,6 +890,9 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
         first = rule + 1
     has_conn = "Connected to" in " ".join(head.split()) or bool(re.search(r"\bConnected\b", head))
     has_trainable = bool(re.search(r"\bTrainable\s*$", head))
+    shape_col = lines[header][1].find("Output Shape")
+    params_col = lines[header][1].find("Param #")
+    conn_col = lines[header][1].find("Connected to")
     pending: list[_Pending] = []
     orphans: list[tuple[int, str]] = []  # layer text before its row (a name split from its row)
     end = len(lines)
@@ -808,8 +925,29 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
             elided.append(number)
             continue
         m = _PLAIN_ROW.match(line)
+        glued: str | None = None
+        if not m and shape_col > 0 and re.match(r"\[?\(", line[shape_col : shape_col + 2]):
+            # Keras 1 cut each field at its column and glued the next one to it
+            # ("batchnormalization_1 (BatchNormal(None, 32)", "[(None, 8), (None, 8),448"): split
+            # at the header's columns.
+            cut = [c for c in (params_col, conn_col) if shape_col < c < len(line)]
+            pieces, last = [], shape_col
+            for c in cut:
+                pieces.append(line[last:c])
+                last = c
+            pieces.append(line[last:])
+            m = _PLAIN_ROW.match(" " * shape_col + " ".join(pieces))
+            glued = line[:shape_col] if m else None
+        if not m:
+            # The same glue after the columns were lost (tabs, collapsed spaces): split where the
+            # shape begins.
+            at_shape = re.search(r"\S(\[?\((?:None|\d+|\?)\s*[,)])", line)
+            if at_shape:
+                split = at_shape.start(1)
+                m = _PLAIN_ROW.match(" " * split + " " + line[split:])
+                glued = line[:split] if m else None
         if m:
-            layer = m.group("layer")
+            layer = m.group("layer") if glued is None else glued
             if orphans and (not layer.strip() or layer.strip().startswith("(")):
                 layer = "".join(t for _, t in orphans) + " " + layer.strip()
                 number = orphans[0][0]
@@ -820,7 +958,7 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
                 _Pending(
                     number,
                     layer,
-                    m.group("shape"),
+                    m.group("shape").rstrip(),
                     m.group("params"),
                     m.group("conn") or "",
                     m.start("shape"),
@@ -834,17 +972,28 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
         # A continuation: cells of the row above that did not fit (or a name whose row follows).
         row = pending[-1] if pending else None
         for at, seg in _segments(line):
-            mixed = " " in seg and row is not None and (_open(row.shape) or row.conn.rstrip().endswith(","))
+            # A segment running across a column boundary: cells whose spacing the paste collapsed.
+            mixed = (
+                " " in seg
+                and row is not None
+                and (_open(row.shape) or row.conn.rstrip().endswith(","))
+                and any(at < edge < at + len(seg) for edge in (row.shape_at, row.params_at, row.conn_at))
+            )
             if not mixed and _continue(row, seg, at, has_conn, number, orphans):
                 continue
             # Spaces collapsed by the paste: the cells of one line ran together ("_3 (BatchNormalizat )").
             words = seg.split(" ")
             name_words: list[str] = []
             for word in words:
-                if row is not None and _open(row.shape) and _SHAPEISH.match(word):
+                closes_name = (
+                    word == ")"
+                    and row is not None
+                    and _layer_incomplete(row.layer + "".join(t for _, t in orphans) + " ".join(name_words))
+                )
+                if row is not None and _open(row.shape) and _SHAPEISH.match(word) and not closes_name:
                     row.shape += (" " if row.shape.rstrip().endswith(",") else "") + word
                 elif row is not None and has_conn and _CONNISH.match(word) and re.search(r"[\[\]']", word):
-                    row.conn += word
+                    _add_conn(row, word)
                 elif _NAMEISH.match(word) and not (row is not None and at >= row.shape_at and not name_words and at > 0):
                     name_words.append(word)
                 else:
@@ -862,14 +1011,27 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
     return rows, end, has_conn
 
 
+def _add_conn(row: _Pending, piece: str) -> None:
+    """A connection cut inside its name or index continues without a space; a whole one is apart."""
+    row.conn += (" " if not row.conn or row.conn.rstrip()[-1] in "]',\"" else "") + piece
+
+
 def _continue(row: _Pending | None, seg: str, at: int, has_conn: bool, number: int, orphans: list[tuple[int, str]]) -> bool:
     """Attach one segment of a continuation line by its column; False when it fits none."""
     conn_open = row is not None and (row.conn.count("[") > row.conn.count("]") or row.conn.rstrip().endswith(","))
-    if row is not None and has_conn and (at >= row.params_at or conn_open) and _CONNISH.match(seg) and re.search(r"[\[\]']", seg):
-        row.conn += " " + seg
-    elif row is not None and re.fullmatch(r"[\d,]+", seg) and row.params_at <= at < row.conn_at and not _open(row.shape):
+    # Keras 1 and 2.0 listed one connection per line, cut at the column ("..._block_0_ide").
+    conn_piece = bool(re.search(r"[\[\]']", seg)) or (row is not None and bool(row.conn) and at >= row.conn_at - 1)
+    if row is not None and has_conn and (at >= row.params_at or conn_open) and _CONNISH.match(seg) and conn_piece:
+        _add_conn(row, seg)
+    elif row is not None and re.fullmatch(r"[\d,]+", seg) and row.params_at - 1 <= at < row.conn_at - 1 and not _open(row.shape):
         row.params += seg  # a count wrapped by a narrow line_length ("235" / "2")
-    elif row is not None and _SHAPEISH.match(seg) and _open(row.shape) and (at < row.params_at or not has_conn):
+    elif (
+        row is not None
+        and _SHAPEISH.match(seg)
+        and _open(row.shape)
+        and (at >= row.shape_at - 1 or not _layer_incomplete(row.layer + "".join(t for _, t in orphans)))
+        and (at < row.params_at or not has_conn)
+    ):
         row.shape += (" " if row.shape.rstrip().endswith(",") else "") + seg.strip()
     elif (row is None or at < row.shape_at) and _NAMEISH.match(seg):
         orphans.append((number, seg))

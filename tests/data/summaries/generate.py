@@ -61,6 +61,11 @@ def _models(keras: Any) -> dict[str, Any]:
     z = L.BatchNormalization()(z)
     out = L.Dense(1)(z)
     models["functional"] = keras.Model([a, b], out, name="two_inputs")
+    # A frozen nested model (printed with expand_nested=True and show_trainable=True below).
+    deep = keras.Sequential([keras.Input((8,)), L.Dense(3)], name="deep")
+    inner = keras.Sequential([keras.Input((8,)), deep, L.Dense(4), L.BatchNormalization()], name="inner")
+    inner.trainable = False
+    models["nested"] = keras.Sequential([keras.Input((8,)), inner, L.Dense(2)], name="outer")
     return models
 
 
@@ -90,6 +95,10 @@ def generate_keras3() -> None:
     _write("keras3_functional_columns60.txt", _capture(models["functional"]))
     os.environ["COLUMNS"] = "200"
     _write("keras3_rnn_line_length60.txt", _capture(models["rnn"], line_length=60))
+    _write("keras3_nested_expanded.txt", _capture(models["nested"], expand_nested=True))
+    _write("keras3_nested_trainable.txt", _capture(models["nested"], show_trainable=True))
+    # Never built (no Input, never called): every row prints "0 (unbuilt)".
+    _write("keras3_unbuilt.txt", _capture(keras.Sequential([keras.layers.Dense(10), keras.layers.Dense(2)])))
 
 
 def generate_keras2() -> None:
@@ -106,6 +115,9 @@ def generate_keras2() -> None:
     for name, model in _models(keras).items():
         _write(f"{prefix}_{name}.txt", _capture(model))
     _write(f"{prefix}_cnn_line_length50.txt", _capture(_models(keras)["cnn"], line_length=50))
+    nested = _models(keras)["nested"]
+    _write(f"{prefix}_nested_expanded.txt", _capture(nested, expand_nested=True))
+    _write(f"{prefix}_nested_trainable.txt", _capture(nested, show_trainable=True))
 
 
 def main() -> None:
