@@ -699,3 +699,20 @@ def test_a_shared_convolution_printed_multiple_takes_its_channels_from_the_layer
     at = next(i for i, line in enumerate(lines) if "shared_conv (Conv2D)" in line)
     lines[at] = lines[at].replace("456", "256")
     assert _row("\n".join(lines), "shared_conv").status is RowStatus.UNEXPLAINED
+
+
+def test_the_total_names_the_row_whose_typo_other_values_would_hide() -> None:
+    # A Dense count typed 7,840 for 7,850: bias off explains 7,840 (10 × 784), so the row alone
+    # looks fine; the Total line (7,850) says the row is off by 10, and 7,850 is explained by the
+    # plainer bias on.  The row is named; a typo in the Total line instead names no row.
+    text = _read("keras2_mnist.txt")
+    typo = text.replace(" 7850 ", " 7840 ", 1)
+    assert typo != text
+    check = check_text(typo)
+    row = next(r for r in check.rows if r.row.params == 7840)
+    assert row.status is RowStatus.UNEXPLAINED and "7,850" in row.detail and "bias on" in row.detail
+    total_typo = re.sub(r"Total params: 7,?850", "Total params: 7,860", text)
+    assert total_typo != text
+    check = check_text(total_typo)
+    assert all(r.status is not RowStatus.UNEXPLAINED for r in check.rows)
+    assert not next(t for t in check.totals if t.kind == "total").ok

@@ -74,6 +74,7 @@ class RowCheck:
     detail: str
     class_name: str | None = None
     non_trainable: int | None = None  # what the formula makes non-trainable (moving statistics)
+    cost: float | None = None  # how unusual the explaining values are (0: the defaults)
 
 
 @dataclass(frozen=True)
@@ -1270,7 +1271,7 @@ def check_row(
                 f"{text}; only a guess explains it (the type is not shown and the name does not say it): not checked",
                 best.class_name,
             )
-        return RowCheck(row, RowStatus.EXPLAINED, text, best.class_name, e.non_trainable)
+        return RowCheck(row, RowStatus.EXPLAINED, text, best.class_name, e.non_trainable, best.cost)
     if row.params == 0 and row.output_shape is None:
         return RowCheck(row, RowStatus.UNCHECKED, "0 params and no readable output shape: not checked", classes[0])
     near_text = f"; nearest: {nearest[0]:,} ({nearest[1]})" if nearest else ""
@@ -1499,7 +1500,51 @@ def check_summary(summary: Summary, keras: str | None = None) -> SummaryCheck:
             chosen = dataclasses.replace(chosen, row=printed, detail=chosen.detail + note)
         checks.append(chosen)
     checks = _check_nested(checks)
+    checks = _blame_by_total(summary, checks, version, supported)
     return SummaryCheck(summary, version, tuple(checks), tuple(check_totals(summary, checks)))
+
+
+def _blame_by_total(summary: Summary, checks: list[RowCheck], keras: str, supported: set[str]) -> list[RowCheck]:
+    """A Total line that disagrees with the rows by d says one count (or the Total) is off by d.
+    When exactly one row's count minus d is explained by plainer values than its own (bias on
+    where it needed bias off, ...), that row is named (WRONG) with both explanations, beside the
+    Total line.  Nothing is named when a row is already WRONG, rows are left out or cut, or
+    several rows could be it."""
+    total = summary.total("total")
+    optimizer = summary.total("optimizer")
+    if (
+        total is None
+        or summary.elided
+        or any(c.row.params is None for c in checks)
+        or any(c.status is RowStatus.UNEXPLAINED for c in checks)  # the typo is already found
+    ):
+        return checks
+    top = [c for c in checks if not _parent(c.row)]
+    d = sum(c.row.params or 0 for c in top) + (optimizer.value if optimizer else 0) - total.value
+    if d == 0:
+        return checks
+    suspects: list[tuple[int, RowCheck]] = []
+    for i, c in enumerate(checks):
+        if _parent(c.row) or c.status is not RowStatus.EXPLAINED or c.cost is None or (c.row.params or 0) - d < 0:
+            continue
+        fixed = dataclasses.replace(c.row, params=(c.row.params or 0) - d)
+        inp, inp_from = _in_shapes(c.row, i, summary.rows, summary.elided)[0]
+        other = check_row(fixed, inp, keras, supported, inp_from)
+        if other.status is RowStatus.EXPLAINED and other.cost is not None and other.cost < c.cost:
+            suspects.append((i, other))
+    if len(suspects) != 1:
+        return checks
+    i, other = suspects[0]
+    c = checks[i]
+    printed, fixed_count = c.row.params or 0, (c.row.params or 0) - d
+    detail = (
+        f"{printed:,} params ({c.detail}), but the Total line (line {total.line}) makes this row {fixed_count:,}, "
+        f"which is {other.detail.removeprefix('explained by ')} (plainer values), and no other row fits the "
+        f"difference of {d:,}: this count or the Total line is the typo"
+    )
+    out = list(checks)
+    out[i] = dataclasses.replace(c, status=RowStatus.UNEXPLAINED, detail=detail)
+    return out
 
 
 #: Families whose layers keep the channels (last axis) of their input.

@@ -148,7 +148,9 @@ _ONE_SHAPE = rf"\(\s*(?:{_DIM}\s*(?:,\s*{_DIM}\s*)*,?)?\s*\)?"
 #: The end of a shape cut by its column: ``(None, 2), (N``, ``(No``, ``(None, 1``.
 _CUT_TAIL = r"(?:\s*,?\s*\(?\s*(?:N|No|Non)?)?"
 _SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*{_CUT_TAIL}\s*\]?|{_ONE_SHAPE}(?:N|No|Non)?|multiple)"
-_PLAIN_ROW = re.compile(rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})(?:\s+|(?<=[,)\]]))(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$")
+_PLAIN_ROW = re.compile(
+    rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})(?:\s+|(?<=[,)\]]))(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$"
+)
 _LAYER = re.compile(r"^(?P<name>[^\s(]*?)\s*(?:\(\s*(?P<cls>[^()\s]*)\s*(?P<close>\))?)?\s*$")
 _BOX_CELL = "│┃|"
 #: A line that only draws the table: ``┡━━╇━━┩``, ``├──┼──┤``, markdown's ``|---|:--:|``, rich's
