@@ -703,16 +703,31 @@ def test_a_shared_convolution_printed_multiple_takes_its_channels_from_the_layer
 
 def test_the_total_names_the_row_whose_typo_other_values_would_hide() -> None:
     # A Dense count typed 7,840 for 7,850: bias off explains 7,840 (10 × 784), so the row alone
-    # looks fine; the Total line (7,850) says the row is off by 10, and 7,850 is explained by the
-    # plainer bias on.  The row is named; a typo in the Total line instead names no row.
+    # looks fine; the Total line (7,850) says a row is off by 10, and 7,850 is explained by the
+    # plainer bias on: the Total's report names that row as the likely typo (the row stays ok: a
+    # bias-off Dense prints the same).  A typo in the Total line itself names no row.
     text = _read("keras2_mnist.txt")
     typo = text.replace(" 7850 ", " 7840 ", 1)
     assert typo != text
     check = check_text(typo)
-    row = next(r for r in check.rows if r.row.params == 7840)
-    assert row.status is RowStatus.UNEXPLAINED and "7,850" in row.detail and "bias on" in row.detail
+    total = next(t for t in check.totals if t.kind == "total")
+    assert not total.ok and "the typo is likely dense" in total.detail and "bias on" in total.detail
+    assert all(r.status is not RowStatus.UNEXPLAINED for r in check.rows)
     total_typo = re.sub(r"Total params: 7,?850", "Total params: 7,860", text)
     assert total_typo != text
-    check = check_text(total_typo)
-    assert all(r.status is not RowStatus.UNEXPLAINED for r in check.rows)
-    assert not next(t for t in check.totals if t.kind == "total").ok
+    total = next(t for t in check_text(total_typo).totals if t.kind == "total")
+    assert not total.ok and "typo is likely" not in total.detail
+
+
+def test_a_tensorflow_op_row_has_no_weights() -> None:
+    # tf-keras wraps tf.math.multiply & co. called on Keras tensors in TFOpLambda rows: never any
+    # weights (the variables such an op reads are not tracked by it).
+    path = Path(__file__).parent / "data" / "summaries" / "pastes" / "099_k215_tf_op_lambda.txt"
+    text = path.read_text(encoding="utf-8")
+    check = check_text(text)
+    ops = [r for r in check.rows if r.row.class_name == "TFOpLambda"]
+    assert ops and all(r.status is RowStatus.EXPLAINED for r in ops)
+    edited = re.sub(r"(tf\.math\.multiply \(TFOpLamb\s+\(None, [\d, ]+\)\s+)0 ", r"\g<1>7 ", text, count=1)
+    assert edited != text
+    row = next(r for r in check_text(edited).rows if r.row.class_name == "TFOpLambda" and r.row.params == 7)
+    assert row.status is RowStatus.UNEXPLAINED and "no weights" in row.detail

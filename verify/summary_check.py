@@ -178,6 +178,10 @@ _WEIGHTLESS_CLASSES = {
 }
 
 
+#: tf-keras's wrappers of TensorFlow functions called on Keras tensors (``tf.math.multiply`` ...).
+_TF_OPS = frozenset({"TFOpLambda", "SlicingOpLambda", "ClassMethod", "InstanceMethod", "InstanceProperty"})
+
+
 def _always_weightless(cls: str) -> bool:
     return cls != "PReLU" and (formulas.family(cls) in _WEIGHTLESS_FAMILIES or cls in _WEIGHTLESS_CLASSES)
 
@@ -1205,6 +1209,14 @@ def check_row(
         return RowCheck(
             row, RowStatus.UNCHECKED, f"a nested {row.class_name} model: its layers are not listed, not checked", row.class_name
         )
+    if row.class_name in _TF_OPS and row.params is not None:
+        # tf-keras wraps a TensorFlow function called on a Keras tensor in one of these: an op, no
+        # weights of its own (the variables it reads belong to other layers).
+        if row.params == 0:
+            return RowCheck(row, RowStatus.EXPLAINED, "a TensorFlow op wrapped by Keras: no weights", row.class_name, 0)
+        return RowCheck(
+            row, RowStatus.UNEXPLAINED, f"{row.params:,} params on a {row.class_name}, which has no weights", row.class_name
+        )
     if row.params is None:
         return RowCheck(row, RowStatus.UNCHECKED, "the count was cut by the console width, not checked", row.class_name)
     classes, how, guesses = _class_candidates(row, supported)
@@ -1500,16 +1512,20 @@ def check_summary(summary: Summary, keras: str | None = None) -> SummaryCheck:
             chosen = dataclasses.replace(chosen, row=printed, detail=chosen.detail + note)
         checks.append(chosen)
     checks = _check_nested(checks)
-    checks = _blame_by_total(summary, checks, version, supported)
-    return SummaryCheck(summary, version, tuple(checks), tuple(check_totals(summary, checks)))
+    totals = check_totals(summary, checks)
+    hint = _suspect_row(summary, checks, version, supported)
+    if hint:
+        totals = [dataclasses.replace(t, detail=f"{t.detail}; {hint}") if t.kind == "total" and not t.ok else t for t in totals]
+    return SummaryCheck(summary, version, tuple(checks), tuple(totals))
 
 
-def _blame_by_total(summary: Summary, checks: list[RowCheck], keras: str, supported: set[str]) -> list[RowCheck]:
+def _suspect_row(summary: Summary, checks: list[RowCheck], keras: str, supported: set[str]) -> str:
     """A Total line that disagrees with the rows by d says one count (or the Total) is off by d.
     When exactly one row's count minus d is explained by plainer values than its own (bias on
-    where it needed bias off, ...), that row is named (WRONG) with both explanations, beside the
-    Total line.  Nothing is named when a row is already WRONG, rows are left out or cut, or
-    several rows could be it."""
+    where it needed bias off, ...), the Total line's report names it as the likely typo.  The row
+    itself stays explained: its count is possible (a genuine bias-off layer reads the same), so it
+    is a lead, never a verdict.  Nothing is said when a row is already WRONG, rows are left out or
+    cut, or several rows could be it."""
     total = summary.total("total")
     optimizer = summary.total("optimizer")
     if (
@@ -1518,12 +1534,12 @@ def _blame_by_total(summary: Summary, checks: list[RowCheck], keras: str, suppor
         or any(c.row.params is None for c in checks)
         or any(c.status is RowStatus.UNEXPLAINED for c in checks)  # the typo is already found
     ):
-        return checks
+        return ""
     top = [c for c in checks if not _parent(c.row)]
     d = sum(c.row.params or 0 for c in top) + (optimizer.value if optimizer else 0) - total.value
     if d == 0:
-        return checks
-    suspects: list[tuple[int, RowCheck]] = []
+        return ""
+    suspects: list[tuple[RowCheck, RowCheck]] = []
     for i, c in enumerate(checks):
         if _parent(c.row) or c.status is not RowStatus.EXPLAINED or c.cost is None or (c.row.params or 0) - d < 0:
             continue
@@ -1531,20 +1547,15 @@ def _blame_by_total(summary: Summary, checks: list[RowCheck], keras: str, suppor
         inp, inp_from = _in_shapes(c.row, i, summary.rows, summary.elided)[0]
         other = check_row(fixed, inp, keras, supported, inp_from)
         if other.status is RowStatus.EXPLAINED and other.cost is not None and other.cost < c.cost:
-            suspects.append((i, other))
+            suspects.append((c, other))
     if len(suspects) != 1:
-        return checks
-    i, other = suspects[0]
-    c = checks[i]
-    printed, fixed_count = c.row.params or 0, (c.row.params or 0) - d
-    detail = (
-        f"{printed:,} params ({c.detail}), but the Total line (line {total.line}) makes this row {fixed_count:,}, "
-        f"which is {other.detail.removeprefix('explained by ')} (plainer values), and no other row fits the "
-        f"difference of {d:,}: this count or the Total line is the typo"
+        return ""
+    c, other = suspects[0]
+    knobs = other.detail.removeprefix("explained by ").split(":")[0]
+    return (
+        f"if the Total is right, the typo is likely {c.row.name} (line {c.row.line}): "
+        f"{(c.row.params or 0) - d:,} there would be explained by plainer values ({knobs})"
     )
-    out = list(checks)
-    out[i] = dataclasses.replace(c, status=RowStatus.UNEXPLAINED, detail=detail)
-    return out
 
 
 #: Families whose layers keep the channels (last axis) of their input.

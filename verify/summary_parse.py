@@ -814,7 +814,7 @@ def _make_row(
     unbuilt = bool(re.match(r"^0\s*\(\s*unb", params_text))
     if unbuilt:
         params: int | None = 0
-    elif ELLIPSIS in params_text:
+    elif ELLIPSIS in params_text or re.fullmatch(r"[\d,]*\.\.\.?", params_text):  # "590,8…" or "590,8..."
         params = None
     else:
         params = _parse_int(params_text)
