@@ -304,3 +304,11 @@ def test_every_summary_in_a_paste_is_read() -> None:
     assert [r.line for r in summaries[1].rows] == [r.line + offset for r in parse_summary(second).rows]
     assert _rows(summaries[0]) == _rows(parse_summary(first)) and _totals(summaries[1]) == _totals(parse_summary(second))
     assert len(parse_summaries(first)) == 1
+
+
+def test_a_number_wrapped_inside_its_column_is_rejoined() -> None:
+    # A narrow Keras 2.12 table wraps "(None, 112, 112, 224)" as "(None, 112, 112, 22" / "4)"; a
+    # markdown table rebuilt from it by hand joins the pieces with a space.
+    text = summary_mangle.markdown_table(_read("keras2_mnist.txt")).replace("(None, 784)", "(None, 78 4)", 1)
+    assert "78 4" in text
+    assert next(r for r in parse_summary(text).rows if r.name == "flatten").output_shape == (None, 784)

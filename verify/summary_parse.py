@@ -415,6 +415,8 @@ def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
             part = part.strip()
             if not part:
                 continue
+            if re.fullmatch(r"\d+(?: \d+)+", part):
+                part = part.replace(" ", "")  # a number wrapped inside its column, rejoined with a space
             if part in ("None", "?"):
                 dims.append(None)
             elif part.isdigit():
