@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install verify test lint bench matrix clean
+.PHONY: install verify test lint bench fuzz matrix clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,12 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/zoo.py
+
+# Every reader's fuzz tests with the long budget (100,000 byte-level inputs per reader, 10,000
+# examples per structured test), each file in its own process with a memory limit; a table of the
+# inputs fed to each reader at the end.  INPUTS=2000 for a quick look; SEED=S replays a run.
+fuzz: install
+	$(BIN)/python tests/fuzz/run.py $(if $(INPUTS),--inputs $(INPUTS)) $(if $(SEED),--seed $(SEED))
 
 # The catalog under every Keras line and backend of noxfile.py (environments cached in .nox/),
 # then the merge into reports/matrix.csv and reports/matrix.md.  KERAS=2.15 runs only the sessions
