@@ -28,6 +28,7 @@ from ._model import (
     WeightCounts,
     format_output_shape,
     format_shape,
+    one_line,
 )
 from ._registry import EXEMPT, family, names, run
 from ._shapes import as_shape, is_multi
@@ -109,8 +110,18 @@ def expect(
     class_name, config = split_layer(layer)
     entry = lookup(class_name, version)
     shape: Shape | tuple[Shape, ...]
-    if is_multi(input_shape):
-        shape = tuple(as_shape(s) for s in input_shape)
-    else:
-        shape = as_shape(input_shape)
-    return run(entry, Config(class_name, config, version, quantize=quantize, backend=backend), shape)
+    try:
+        if is_multi(input_shape):
+            shape = tuple(as_shape(s) for s in input_shape)
+        else:
+            shape = as_shape(input_shape)
+    except InvalidLayerError as exc:
+        raise InvalidLayerError(f"{class_name}: {exc}") from None
+    try:
+        return run(entry, Config(class_name, config, version, quantize=quantize, backend=backend), shape)
+    except RecursionError:  # layers wrapped in layers past what any reader lets through
+        raise InvalidLayerError(f"{class_name}: layers nested too deeply to follow") from None
+    except InvalidLayerError as exc:
+        if "\n" in str(exc) or "\r" in str(exc):
+            raise InvalidLayerError(one_line(str(exc))) from None
+        raise

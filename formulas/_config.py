@@ -7,13 +7,32 @@ simply never read.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._model import InvalidLayerError
+from ._model import MAX_DIM, InvalidLayerError, short
 from ._version import KerasVersion
 
 _MISSING = object()
+#: The longest refusal (past it the message is cut: the value it quotes is what is long).
+_MAX_MESSAGE = 2000
+
+
+def whole(value: Any) -> int | None:
+    """``value`` as an int when it is a whole number (an int, or a float such as ``3.0``), else
+    None: not bools, NaN, infinities or fractions."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _past_int64(value: int) -> bool:
+    return not -MAX_DIM - 1 <= value <= MAX_DIM
 
 
 class Config:
@@ -40,7 +59,19 @@ class Config:
         self.backend = backend
 
     def fail(self, message: str) -> InvalidLayerError:
+        if len(message) > _MAX_MESSAGE:  # a hostile value (a megabyte string) shown in full is no help
+            message = message[: _MAX_MESSAGE - 3] + "..."
         return InvalidLayerError(f"{self.class_name}: {message}")
+
+    def layer_spec(self, value: Any, what: str) -> Mapping[str, Any]:
+        """A nested layer's ``{"class_name": ..., "config": {...}}`` (a wrapper's ``layer``, an RNN's
+        ``cell``), its class a name and its config a mapping (or absent)."""
+        if not isinstance(value, Mapping) or not isinstance(value.get("class_name"), str) or not value["class_name"]:
+            raise self.fail(f"{what}={short(value)} must be a layer config {{'class_name': ..., 'config': {{...}}}}")
+        config = value.get("config")
+        if config is not None and not isinstance(config, Mapping):
+            raise self.fail(f"{what}: the 'config' of {short(value['class_name'])} must be a mapping, got {short(config)}")
+        return value
 
     def has(self, key: str) -> bool:
         return self.raw.get(key) is not None
@@ -53,12 +84,14 @@ class Config:
 
     def integer(self, key: str, default: Any = _MISSING, *, minimum: int | None = None) -> int:
         value = self.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        number = whole(value)
+        if number is None:
             raise self.fail(f"{key}={value!r} is not an integer")
-        value = int(value)
-        if minimum is not None and value < minimum:
-            raise self.fail(f"{key}={value} must be >= {minimum}")
-        return value
+        if _past_int64(number):
+            raise self.fail(f"{key}={value!r} is past int64 (2^63 - 1)")
+        if minimum is not None and number < minimum:
+            raise self.fail(f"{key}={number} must be >= {minimum}")
+        return number
 
     def optional_integer(self, key: str, *, minimum: int | None = None) -> int | None:
         if self.raw.get(key) is None:
@@ -100,11 +133,14 @@ class Config:
             raise self.fail(f"{key}={value!r} is not an integer or a tuple of {rank} integers")
         result = []
         for item in items:
-            if isinstance(item, bool) or not isinstance(item, (int, float)) or int(item) != item:
+            number = whole(item)
+            if number is None:
                 raise self.fail(f"{key}={value!r} contains a non-integer")
-            if item < minimum:
+            if _past_int64(number):
+                raise self.fail(f"{key}={value!r} contains a value past int64 (2^63 - 1)")
+            if number < minimum:
                 raise self.fail(f"{key}={value!r} must contain only values >= {minimum}")
-            result.append(int(item))
+            result.append(number)
         return tuple(result)
 
     def padding(self, *, allow_causal: bool) -> str:
@@ -125,7 +161,10 @@ class Config:
             raise self.fail(f"{key}={value!r} is not an integer or a list of integers")
         out = []
         for item in value:
-            if isinstance(item, bool) or not isinstance(item, (int, float)) or int(item) != item:
+            number = whole(item)
+            if number is None:
                 raise self.fail(f"{key}={value!r} contains a non-integer")
-            out.append(int(item))
+            if _past_int64(number):
+                raise self.fail(f"{key}={value!r} contains a value past int64 (2^63 - 1)")
+            out.append(number)
         return tuple(out)

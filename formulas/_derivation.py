@@ -6,7 +6,18 @@ import math
 from collections.abc import Sequence
 
 from ._arith import substitute
-from ._model import Dim, Expectation, OutputShape, Shape, Weight, format_output_shape, format_shape, shape_size
+from ._model import (
+    MAX_DIM,
+    Dim,
+    Expectation,
+    InvalidLayerError,
+    OutputShape,
+    Shape,
+    Weight,
+    format_output_shape,
+    format_shape,
+    shape_size,
+)
 
 #: One axis of a weight: its symbol (``"d"``, ``"C/g"``) and its value.
 Axis = tuple[str, Dim]
@@ -40,7 +51,15 @@ class Derivation:
 
     def weight(self, name: str, axes: Sequence[Axis], *, trainable: bool = True) -> Weight:
         shape: Shape = tuple(value for _, value in axes)
+        for symbol, value in axes:
+            if value is not None and not 0 <= value <= MAX_DIM:
+                shown = "past int64 (2^63 - 1)" if value > 0 else f"{value}, negative"
+                raise InvalidLayerError(f"{self.class_name}: weight {name!r} would have a dimension {symbol} = {shown}")
         weight = Weight(name, shape, trainable)
+        if weight.size > MAX_DIM:
+            raise InvalidLayerError(
+                f"{self.class_name}: weight {name!r} would have more than 2^63 - 1 elements (shape {symbolic_of(axes)})"
+            )
         self.weights.append(weight)
         symbols = ", ".join(sym for sym, _ in axes)
         symbolic = f"({symbols},)" if len(axes) == 1 else f"({symbols})"
@@ -61,6 +80,7 @@ class Derivation:
         self.total_line = f"total {template} = {substitute(template, values)} = {_num(size)}"
 
     def output(self, shape: OutputShape, symbolic: str | None = None) -> None:
+        check_output(self.class_name, shape)
         self.output_shape = shape
         rendered = format_output_shape(shape)
         self.lines.append(f"output {symbolic} = {rendered}" if symbolic else f"output {rendered}")
@@ -101,6 +121,20 @@ class Derivation:
         )
 
 
+def symbolic_of(axes: Sequence[Axis]) -> str:
+    return "(" + ", ".join(sym for sym, _ in axes) + ")"
+
+
+def check_output(class_name: str, shape: OutputShape) -> None:
+    """Refuse an output dimension past int64: no backend has such a tensor (and a model that
+    multiplied dimensions layer after layer would grow integers too long to print)."""
+    shapes = shape if shape and isinstance(shape[0], tuple) else (shape,)
+    for s in shapes:
+        for d in s:
+            if isinstance(d, int) and not -MAX_DIM - 1 <= d <= MAX_DIM:
+                raise InvalidLayerError(f"{class_name}: an output dimension would be past int64 (2^63 - 1)")
+
+
 def product(values: Sequence[Dim]) -> int | None:
     """Product of known dims; None if any is unknown."""
     if any(v is None for v in values):
@@ -108,4 +142,4 @@ def product(values: Sequence[Dim]) -> int | None:
     return math.prod(v for v in values if v is not None)
 
 
-__all__ = ["Axis", "Derivation", "product", "shape_size"]
+__all__ = ["Axis", "Derivation", "check_output", "product", "shape_size"]

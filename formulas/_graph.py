@@ -55,6 +55,8 @@ trainable); tf-keras lists it in both ``trainable_weights`` and ``non_trainable_
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import json
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -63,8 +65,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ._config import Config
-from ._model import InvalidLayerError, OutputShape, Shape, UnknownLayerError, Weight, WeightCounts
+from ._config import Config, whole
+from ._model import InvalidLayerError, OutputShape, Shape, UnknownLayerError, Weight, WeightCounts, one_line, short
 from ._registry import run
 from ._shapes import as_shape
 from ._version import KerasVersion
@@ -265,14 +267,65 @@ def _is_map(x: Any) -> bool:
     return t is dict or (t not in _NOT_MAPS and isinstance(x, Mapping))
 
 
+def _text(value: Any) -> str:
+    """A name or class name from the config as text (a hostile one shortened)."""
+    return value if isinstance(value, str) else short(value)
+
+
+def _loose_config(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An entry's ``config`` where it is a mapping, else empty (for names and flags; the layer
+    itself is refused by :func:`_config_of` when it is described)."""
+    config: Mapping[str, Any] = entry.get("config")  # type: ignore[assignment]
+    return config if _is_map(config) else {}
+
+
+def _config_of(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An entry's ``config``: empty when absent; one that is not a mapping is refused."""
+    config = entry.get("config")
+    if config is None:
+        return {}
+    if not _is_map(config):
+        raise InvalidLayerError(f"{_text(entry.get('class_name'))}: 'config' must be a mapping, got {short(config)}")
+    return config  # type: ignore[no-any-return]
+
+
+def _entry_name(entry: Mapping[str, Any]) -> str:
+    """The name a functional model's graph refers to an entry by."""
+    return _text(entry.get("name") or _loose_config(entry).get("name"))
+
+
+def _layer_entries(model: str, layers: Sequence[Any]) -> list[Mapping[str, Any]]:
+    """A model config's ``layers``, each a mapping (else the model is refused, naming the entry)."""
+    for i, entry in enumerate(layers):
+        if not _is_map(entry):
+            raise InvalidLayerError(
+                f"{model}: layers[{i}] is not a layer config {{'class_name': ..., 'config': {{...}}}}: {short(entry)}"
+            )
+    return list(layers)
+
+
 def _is_keras3_tensor(x: Any) -> bool:
     return _is_map(x) and x.get("class_name") == "__keras_tensor__"
 
 
+def _history(value: Any, what: str) -> _Ref:
+    """``[layer name, node index, tensor index]`` as a :class:`_Ref`; anything else is refused."""
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], (str, int))
+        and not isinstance(value[0], bool)
+    ):
+        node, index = whole(value[1]), whole(value[2])
+        if node is not None and index is not None:
+            return _Ref(str(value[0]), node, index)
+    raise InvalidLayerError(f"{what} {short(value)} is not [layer name, node index, tensor index]")
+
+
 def _convert3(x: Any) -> Any:
     if _is_keras3_tensor(x):
-        layer, node, index = x["config"]["keras_history"]
-        return _Ref(str(layer), int(node), int(index))
+        config = x.get("config")
+        return _history(config.get("keras_history") if _is_map(config) else None, "a tensor's keras_history")
     if isinstance(x, list):
         return [_convert3(v) for v in x]
     if _is_map(x) and "class_name" not in x:
@@ -309,7 +362,12 @@ def _convert2_kwargs(x: Any, names: set[str]) -> Any:
 
 def _parse_node(node: Any, class_name: str, names: set[str]) -> _Call:
     if isinstance(node, Mapping) and "args" in node:
-        return _Call(list(_convert3(node.get("args") or [])), dict(_convert3(node.get("kwargs") or {})))
+        args, kwargs3 = node.get("args") or [], node.get("kwargs") or {}
+        if not isinstance(args, list) or not _is_map(kwargs3) or _is_keras3_tensor(kwargs3):
+            raise InvalidLayerError(
+                f"{class_name}: cannot read inbound node {short(node)} (args must be a list, kwargs a mapping)"
+            )
+        return _Call(list(_convert3(args)), dict(_convert3(kwargs3)))
     kwargs: dict[str, Any] = {}
 
     def walk(x: Any) -> Any:
@@ -319,7 +377,7 @@ def _parse_node(node: Any, class_name: str, names: set[str]) -> _Call:
                 kwargs = dict(x[3])
             if x[0] == "_CONSTANT_VALUE" and x[1] == -1:
                 return x[2]
-            return _Ref(x[0], x[1], int(x[2]))
+            return _history(x[:3], f"{class_name}: inbound node entry")
         if isinstance(x, list):
             return [walk(v) for v in x]
         if _is_map(x):
@@ -372,9 +430,13 @@ def _freeze(weights: Sequence[Weight], keras3: bool) -> tuple[Weight, ...]:
 def _leaves(rows: Sequence[LayerRow]) -> Iterator[LayerRow]:
     """The rows whose weights are a model's own: a described nested model's rows stand for it
     (its own weights are theirs); a row with an error stands for itself (no weights)."""
-    for r in rows:
-        if r.layers and r.error is None:
-            yield from _leaves(r.layers)
+    stack: list[Iterator[LayerRow]] = [iter(rows)]  # iterative: a leaf costs O(1), however deep it sits
+    while stack:
+        r = next(stack[-1], None)
+        if r is None:
+            stack.pop()
+        elif r.layers and r.error is None:
+            stack.append(iter(r.layers))
         else:
             yield r
 
@@ -447,9 +509,13 @@ def _history_list(x: Any) -> list[_Ref]:
     if _is_map(x):
         x = list(x.values())
     if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str):
-        return [_Ref(x[0], int(x[1]), int(x[2]))]
+        return [_history(x, "input_layers / output_layers entry")]
+    if not x:  # None, 0, "": nothing (as before)
+        return []
+    if not isinstance(x, list):
+        raise InvalidLayerError(f"input_layers / output_layers entry {short(x)} is not [layer name, node index, tensor index]")
     out: list[_Ref] = []
-    for item in x or []:
+    for item in x:
         out.extend(_history_list(item))
     return out
 
@@ -473,9 +539,9 @@ class _Describer:
     def layer(self, entry: Mapping[str, Any], inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, OutputShape]:
         """Describe one call of a layer: (row, output shape).  Raises UnknownLayerError /
         InvalidLayerError."""
-        class_name = str(entry.get("class_name"))
-        config = entry.get("config") or {}
-        name = str(entry.get("name") or config.get("name") or class_name)
+        class_name = _text(entry.get("class_name"))
+        config = _config_of(entry)
+        name = _text(entry.get("name") or config.get("name") or class_name)
         if self.keras3 and "/" in name:
             # keras/src/ops/operation.py: Keras 3 refuses a "/" in a name (tf-keras's MobileNetV3
             # and many Keras 2 files have "Conv/BatchNorm"-style names).
@@ -540,7 +606,8 @@ class _Describer:
     @staticmethod
     def _is_model(entry: Mapping[str, Any]) -> bool:
         config = entry.get("config") or {}
-        return entry.get("class_name") in MODEL_CLASSES or (
+        class_name = entry.get("class_name")
+        return (isinstance(class_name, str) and class_name in MODEL_CLASSES) or (
             isinstance(config, Mapping) and isinstance(config.get("layers"), list) and "input_layers" in config
         )
 
@@ -548,7 +615,7 @@ class _Describer:
 
     def model(self, model_config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
         config = model_config.get("config") or {}
-        class_name = str(model_config.get("class_name"))
+        class_name = _text(model_config.get("class_name"))
         if not isinstance(config, Mapping) or not isinstance(config.get("layers"), list):
             raise InvalidLayerError(f"{class_name}: not a model config (no 'layers' list)")
         if class_name == "Sequential" or "input_layers" not in config:
@@ -556,11 +623,11 @@ class _Describer:
         return self.functional(class_name, config, inputs)
 
     def sequential(self, class_name: str, config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
-        entries = list(config["layers"])
-        name = str(config.get("name") or "sequential")
+        name = _text(config.get("name") or "sequential")
+        entries = _layer_entries(name, config["layers"])
         spec: Shape | None = None
         if entries and entries[0].get("class_name") == "InputLayer":
-            spec = _spec_shape(entries[0].get("config") or {})
+            spec = _spec_shape(_loose_config(entries[0]))
             entries = entries[1:]
         elif entries:
             spec = _first_layer_spec(entries[0])
@@ -587,9 +654,8 @@ class _Describer:
 
     def _guarded(self, entry: Mapping[str, Any], inputs: Any, kwargs: Mapping[str, Any]) -> tuple[LayerRow, Value | OutputShape]:
         """:meth:`layer`, with failures turned into a row with an error and an unknown output."""
-        config = entry.get("config") or {}
-        class_name = str(entry.get("class_name"))
-        name = str(entry.get("name") or config.get("name") or class_name)
+        class_name = _text(entry.get("class_name"))
+        name = _text(entry.get("name") or _loose_config(entry).get("name") or class_name)
         unknown = _first_unknown(inputs)
         if unknown is None:
             unknown = _first_unknown(kwargs)
@@ -610,23 +676,36 @@ class _Describer:
             )
 
     def functional(self, class_name: str, config: Mapping[str, Any], inputs: list[Shape] | None) -> ModelExpectation:
-        name = str(config.get("name") or "model")
-        names = {str(e.get("name") or (e.get("config") or {}).get("name")) for e in config["layers"]}
+        name = _text(config.get("name") or "model")
+        entries = _layer_entries(name, config["layers"])
+        names = {_entry_name(e) for e in entries}
         layers: dict[str, _Layer] = {}
         order: list[_Layer] = []
-        for e in config["layers"]:
-            lname = str(e.get("name") or (e.get("config") or {}).get("name"))
-            cname = str(e.get("class_name"))
+        for e in entries:
+            lname = _entry_name(e)
+            cname = _text(e.get("class_name"))
             module = str(e.get("module") or "")
             is_op = module.startswith(("keras.src.ops", "keras.ops"))
-            calls = [_parse_node(n, cname, names) for n in (e.get("inbound_nodes") or [])]
+            nodes = e.get("inbound_nodes") or []
+            error = None
+            try:
+                if not isinstance(nodes, list):
+                    raise InvalidLayerError(f"{cname}: inbound_nodes={short(nodes)} is not a list of calls")
+                calls = [_parse_node(n, cname, names) for n in nodes]
+            except InvalidLayerError as exc:  # the layer is refused; the rest of the graph is described
+                calls, error = [], str(exc)
             layer = _Layer(lname, cname, e, calls, is_op)
+            if error is not None:
+                layer.row = LayerRow(lname, cname, None, (), "", error, False)
             if lname in layers:
                 raise InvalidLayerError(f"{name}: two layers are named {lname!r}")
             layers[lname] = layer
             order.append(layer)
-        input_refs = _history_list(config.get("input_layers"))
-        output_refs = _history_list(config.get("output_layers"))
+        try:
+            input_refs = _history_list(config.get("input_layers"))
+            output_refs = _history_list(config.get("output_layers"))
+        except InvalidLayerError as exc:
+            raise InvalidLayerError(f"{name}: {exc}") from None
         if inputs is not None and len(inputs) != len(input_refs):
             raise InvalidLayerError(
                 f"{name}: {len(input_refs)} input(s) {[r.layer for r in input_refs]}, got {len(inputs)} shape(s)"
@@ -637,7 +716,7 @@ class _Describer:
             if found is None:
                 raise InvalidLayerError(f"{name}: input {ref.layer!r} is not one of its layers")
             layer = found
-            spec = _spec_shape(layer.config.get("config") or {})
+            spec = _spec_shape(_loose_config(layer.config))
             given: Value
             if inputs is not None:
                 given = _fit_override(inputs[i], spec)
@@ -652,25 +731,13 @@ class _Describer:
                 layer.row = LayerRow(layer.name, layer.class_name, given, (), "")
             if not isinstance(given, _Unknown):
                 model_inputs.append(given)
-        pending = [(layer, i) for layer in order for i in range(len(layer.calls))]
-        while pending:
-            waiting = []
-            for layer, i in pending:
-                call = layer.calls[i]
-                if not all(self._ready(layers, r) for r in _refs([call.args, call.kwargs])):
-                    waiting.append((layer, i))
-                    continue
-                self._evaluate(layers, layer, i, call)
-            if len(waiting) == len(pending):
-                for layer, i in waiting:
-                    missing = [r for r in _refs([layer.calls[i].args, layer.calls[i].kwargs]) if not self._ready(layers, r)]
-                    what = f"{missing[0].layer}[{missing[0].node}][{missing[0].index}]" if missing else "an input"
-                    why = f"its input {what} is never computed in this graph"
-                    layer.outputs[i] = [_Unknown(why)]
-                    if layer.row is None:
-                        layer.row = LayerRow(layer.name, layer.class_name, None, (), "", why, True)
-                break
-            pending = waiting
+        for layer, i in self._schedule(layers, order):
+            missing = [r for r in _refs([layer.calls[i].args, layer.calls[i].kwargs]) if not self._ready(layers, r)]
+            what = f"{missing[0].layer}[{missing[0].node}][{missing[0].index}]" if missing else "an input"
+            why = f"its input {what} is never computed in this graph"
+            layer.outputs[i] = [_Unknown(why)]
+            if layer.row is None:
+                layer.row = LayerRow(layer.name, layer.class_name, None, (), "", why, True)
         for layer in order:
             if layer.row is None:  # a layer never called in this graph (Keras 2 keeps none such)
                 layer.row = LayerRow(layer.name, layer.class_name, None, (), "", "never called in this model's graph", True)
@@ -692,6 +759,53 @@ class _Describer:
             tuple(layer.name for layer in order),
         )
 
+    def _schedule(self, layers: Mapping[str, _Layer], order: Sequence[_Layer]) -> list[tuple[_Layer, int]]:
+        """Evaluate every call whose inputs can be computed; returns the others, in config order.
+
+        The order is that of passes over the calls in config order, each pass evaluating every
+        call whose inputs are ready when it is reached (a layer's row is its first evaluated
+        call's), without walking the waiting calls again and again: a config listed backwards
+        (or hostile) would make those passes quadratic in the number of layers."""
+        items = [(layer, i) for layer in order for i in range(len(layer.calls))]
+        waiting_on: list[set[tuple[str, int | None]]] = []
+        dependents: dict[tuple[str, int | None], list[int]] = {}
+        ready: list[int] = []
+        for pos, (layer, i) in enumerate(items):
+            call = layer.calls[i]
+            keys: set[tuple[str, int | None]] = set()
+            for ref in _refs([call.args, call.kwargs]):
+                target = layers.get(ref.layer)
+                if target is None:
+                    keys.add((ref.layer, None))  # never ready
+                    continue
+                index = self._node_index(layers, ref)
+                if index not in target.outputs:
+                    keys.add((ref.layer, index))
+            waiting_on.append(keys)
+            for key in keys:
+                dependents.setdefault(key, []).append(pos)
+            if not keys:
+                ready.append(pos)
+        heapq.heapify(ready)
+        next_pass: list[int] = []
+        done = [False] * len(items)
+        cursor = -1
+        while ready or next_pass:
+            if not ready:  # a new pass over the calls
+                ready, next_pass, cursor = next_pass, [], -1
+                heapq.heapify(ready)
+            pos = heapq.heappop(ready)
+            cursor = pos
+            layer, i = items[pos]
+            self._evaluate(layers, layer, i, layer.calls[i])
+            done[pos] = True
+            for dep in dependents.pop((layer.name, i), ()):
+                keys = waiting_on[dep]
+                keys.discard((layer.name, i))
+                if not keys and not done[dep]:
+                    heapq.heappush(ready if dep > cursor else next_pass, dep)
+        return [item for pos, item in enumerate(items) if not done[pos]]
+
     def _node_index(self, layers: Mapping[str, _Layer], ref: _Ref, *, io: bool = False) -> int:
         """Where call ``ref.node`` of a layer sits among the calls its config lists.
 
@@ -706,8 +820,8 @@ class _Describer:
         if layer.class_name in MODEL_CLASSES and layer.calls:
             if self._keras3_format(layer):
                 return ref.node - 1 if io and layer.class_name == "Functional" else ref.node
-            inner = (layer.config.get("config") or {}).get("layers") or [{}]
-            first = inner[0] if isinstance(inner[0], Mapping) else {}
+            inner = _loose_config(layer.config).get("layers")
+            first = inner[0] if isinstance(inner, list) and inner and _is_map(inner[0]) else {}
             # Keras 2.0–2.3 wrote a nested Sequential without its InputLayer, the first layer
             # holding the input shape; Keras builds that InputLayer, so the calls start at 1 too.
             shaped = isinstance(first.get("config"), Mapping) and any(
@@ -719,8 +833,8 @@ class _Describer:
 
     @staticmethod
     def _keras3_format(layer: _Layer) -> bool:
-        nodes = layer.config.get("inbound_nodes") or []
-        return bool(nodes) and isinstance(nodes[0], Mapping)
+        nodes = layer.config.get("inbound_nodes")
+        return isinstance(nodes, list) and bool(nodes) and isinstance(nodes[0], Mapping)
 
     def _ready(self, layers: Mapping[str, _Layer], ref: _Ref) -> bool:
         layer = layers.get(ref.layer)
@@ -758,7 +872,7 @@ class _Describer:
         elif layer.class_name in ("TFOpLambda", "SlicingOpLambda") and not self.keras3:
             row, out = self._guarded_op2(layer, _layer_inputs(args), kwargs)
         else:
-            bound = _bind_call(layer.class_name, layer.config.get("config") or {}, args, kwargs, self.version)
+            bound = _bind_call(layer.class_name, _loose_config(layer.config), args, kwargs, self.version)
             row, out = self._guarded(layer.config, bound.inputs, {})
             if row.error is None and not isinstance(out, _Unknown) and (bound.states or bound.scores or bound.cell):
                 row, out = self._call_options(layer, bound, row, out)
@@ -799,7 +913,7 @@ class _Describer:
             return LayerRow(layer.name, layer.class_name, None, (), "", f"input shape unknown: {unknown.reason}", True), _Unknown(
                 unknown.reason
             )
-        function = str((layer.config.get("config") or {}).get("function"))
+        function = _text(_loose_config(layer.config).get("function"))
         call = ops.OpCall(function, (_as_operand(inputs),), _operands(kwargs), keras3=False)
         return self._try_op(layer, call)
 
@@ -809,7 +923,7 @@ class _Describer:
             return LayerRow(layer.name, layer.class_name, None, (), "", f"input shape unknown: {unknown.reason}", True), _Unknown(
                 unknown.reason
             )
-        op_config = {k: v for k, v in (layer.config.get("config") or {}).items() if k not in ("name", "dtype")}
+        op_config = {k: v for k, v in _loose_config(layer.config).items() if k not in ("name", "dtype")}
         call = ops.OpCall(layer.class_name, tuple(_operands(args)), {**op_config, **_operands(kwargs)}, keras3=True)
         return self._try_op(layer, call)
 
@@ -1029,7 +1143,35 @@ def expect_model(
     :attr:`ModelExpectation.complete` says whether every row is.  Raises
     :class:`InvalidLayerError` when the config is not a model config at all.
     """
-    version = KerasVersion.parse(keras)
+    try:
+        result = _expect_model(model_config, KerasVersion.parse(keras), input_shapes, vocabularies)
+    except RecursionError:  # models nested past what any reader lets through (verify.limits)
+        raise InvalidLayerError("the model config is nested too deeply to follow") from None
+    except InvalidLayerError as exc:  # a layer or model name with a line break in it
+        raise InvalidLayerError(one_line(str(exc))) from None
+    except UnknownLayerError as exc:
+        raise UnknownLayerError(one_line(str(exc)), absent_from_version=exc.absent_from_version) from None
+    return replace(result, layers=_one_line_rows(result.layers), operations=_one_line_rows(result.operations))
+
+
+def _one_line_rows(rows: tuple[LayerRow, ...]) -> tuple[LayerRow, ...]:
+    """Rows whose errors are one line each (a hostile layer name may hold a line break)."""
+    out = []
+    for r in rows:
+        layers = _one_line_rows(r.layers) if r.layers else r.layers
+        error = one_line(r.error) if r.error is not None else None
+        if error != r.error or layers is not r.layers:
+            r = replace(r, error=error, layers=layers)
+        out.append(r)
+    return tuple(out)
+
+
+def _expect_model(
+    model_config: Mapping[str, Any],
+    version: KerasVersion,
+    input_shapes: Shape | Sequence[Shape] | None,
+    vocabularies: Mapping[str, int | Sequence[Any]] | None,
+) -> ModelExpectation:
     if not isinstance(model_config, Mapping):
         raise InvalidLayerError(f"model config must be a mapping, got {type(model_config).__name__}")
     if "class_name" not in model_config and isinstance(model_config.get("config"), Mapping):
@@ -1078,12 +1220,30 @@ def _sharing_keys(model_config: Mapping[str, Any]) -> dict[int, str]:
     if not isinstance(layers, list) or not any(_is_map(e) and _Describer._is_model(e) for e in layers):
         return {}
     entries = list(_entries(model_config))
-    marked = '"shared_object_id"' in json.dumps(model_config, default=repr)
+    marked = '"shared_object_id"' in json.dumps(model_config, default=repr, skipkeys=True)
+    digests: dict[int, str] = {}
+
+    def content(value: Any) -> Any:
+        """A config (marks aside) with each nested model's layer entries replaced by their digests:
+        equal contents are equal configs, and a model nested N deep is not written out N times."""
+        if _is_map(value) and isinstance(value.get("layers"), list):
+            value = {**value, "layers": [{"\0entry": digest(e)} if _is_map(e) else e for e in value["layers"]]}
+        return _without_ids(value) if marked else value
+
+    def digest(entry: Mapping[str, Any]) -> str:
+        known = digests.get(id(entry))
+        if known is None:
+            whole_entry = {**entry, "config": content(entry.get("config"))} if _Describer._is_model(entry) else entry
+            text = json.dumps(_without_ids(whole_entry) if marked else whole_entry, sort_keys=True, default=repr, skipkeys=True)
+            known = digests[id(entry)] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return known
 
     def signature(entry: Mapping[str, Any]) -> str:
         config = entry.get("config")
         name = entry.get("name") or (config.get("name") if isinstance(config, Mapping) else None)
-        return json.dumps([entry.get("class_name"), name, _without_ids(config)], sort_keys=True, default=repr)
+        inner = content(config) if _Describer._is_model(entry) else (_without_ids(config) if marked else config)
+        text = json.dumps([entry.get("class_name"), name, inner], sort_keys=True, default=repr, skipkeys=True)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     if not marked:
         return {id(e): "config " + signature(e) for e in entries}

@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ._graph import ModelFileError
+from ._model import one_line, short
 
 __all__ = ["Upgraded", "upgrade_config"]
 
@@ -245,7 +246,17 @@ def upgrade_config(data: Any, *, backend: str | None = None) -> Upgraded:
     ``dim_ordering="default"`` when the file does not name it itself.  Raises
     :class:`ModelFileError` on what cannot be converted, naming the layer and the value; never on
     a Keras 2.2+ or 3 config."""
-    data = _parse_text(data)
+    try:
+        upgraded = _upgrade(_parse_text(data), backend)
+    except RecursionError:  # models nested past what any reader lets through (verify.limits)
+        raise ModelFileError("the model config is nested too deeply to follow") from None
+    except ModelFileError as exc:  # a hostile name with a line break in it
+        raise ModelFileError(one_line(str(exc))) from None
+    notes = tuple(one_line(n) for n in upgraded.notes)
+    return upgraded if notes == upgraded.notes else replace(upgraded, notes=notes)
+
+
+def _upgrade(data: Any, backend: str | None) -> Upgraded:
     if isinstance(data, list):
         data = {"class_name": "Sequential", "config": data}
     if not isinstance(data, Mapping):
@@ -329,7 +340,7 @@ def _orderings(data: Mapping[str, Any]) -> dict[str, int]:
     for entry in _layer_entries(data):
         config = entry.get("config")
         value = config.get("dim_ordering") if isinstance(config, Mapping) else None
-        if value in counts:
+        if isinstance(value, str) and value in counts:
             counts[str(value)] += 1
     return counts
 
@@ -367,6 +378,10 @@ def _parse_text(data: Any) -> Any:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise ModelFileError(f"bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise ModelFileError("JSON nested too deeply to read") from None
+        except ValueError as exc:  # an integer of over 4,300 digits
+            raise ModelFileError(f"unreadable JSON: {exc}") from None
     return data
 
 
@@ -425,6 +440,8 @@ _BUILT_IN = frozenset({*KEY_RENAMES, *CLASS_RENAMES, *KERAS1_ONLY, "InputLayer",
 
 def _is_keras1_entry(entry: Mapping[str, Any]) -> bool:
     class_name = entry.get("class_name")
+    if not isinstance(class_name, str):
+        return False
     if class_name in KERAS1_CLASSES:
         return True
     config = entry.get("config")
@@ -499,10 +516,11 @@ class _Converter:
         for i, layer in enumerate(layers):
             if not isinstance(layer, Mapping) or "class_name" not in layer:
                 raise ModelFileError(f"Sequential {name!r}: layer {i} is not a {{class_name, config}} mapping: {_short(layer)}")
-            if i == 0 and layer.get("class_name") == "Merge" and "layers" in (layer.get("config") or {}):
+            layer_config = layer.get("config")
+            if i == 0 and layer.get("class_name") == "Merge" and isinstance(layer_config, Mapping) and "layers" in layer_config:
                 return self.multi_branch(str(name), layer, layers[1:], rest)
             new = self.entry(layer)
-            if i > 0 and "batch_input_shape" not in (layer.get("config") or {}):
+            if i > 0 and not (isinstance(layer_config, Mapping) and "batch_input_shape" in layer_config):
                 # Keras 1 wrote input_dim on later layers too (an RNN's, once built): only the
                 # first layer's input shape means anything in a Sequential.
                 if isinstance(new.get("config"), dict):
@@ -539,7 +557,12 @@ class _Converter:
             new.pop("name", None)
             new["config"]["name"] = bname
             first = (new["config"].get("layers") or [{}])[0]
-            if not isinstance(first, Mapping) or first.get("class_name") != "InputLayer":
+            if (
+                not isinstance(first, Mapping)
+                or first.get("class_name") != "InputLayer"
+                or not isinstance(first.get("config"), Mapping)
+                or "batch_input_shape" not in first["config"]
+            ):
                 raise ModelFileError(
                     f"Sequential {name!r}: sub-model {i} of its first layer {mname!r} (Merge) gives no input shape"
                 )
@@ -570,7 +593,13 @@ class _Converter:
                 lcfg.pop("batch_input_shape", None)  # only a Sequential's first layer's means anything
             lname = str((lcfg.get("name") if isinstance(lcfg, Mapping) else None) or self.unique(str(new["class_name"]).lower()))
             out.append({**new, "name": lname, "inbound_nodes": [[[*previous, {}]]]})
-            starts_with_input = isinstance(lcfg, Mapping) and (lcfg.get("layers") or [{}])[0].get("class_name") == "InputLayer"
+            inner_layers = lcfg.get("layers") if isinstance(lcfg, Mapping) else None
+            starts_with_input = (
+                isinstance(inner_layers, list)
+                and bool(inner_layers)
+                and isinstance(inner_layers[0], Mapping)
+                and inner_layers[0].get("class_name") == "InputLayer"
+            )
             previous = [lname, 1 if new.get("class_name") in _MODEL_CLASSES and starts_with_input else 0, 0]
         config = {
             "name": name,
@@ -605,7 +634,8 @@ class _Converter:
                 )
             new = self.entry(layer)
             if "inbound_nodes" in layer:
-                new["inbound_nodes"] = [self.node(n) for n in layer["inbound_nodes"] or []]
+                nodes = layer["inbound_nodes"] or []
+                new["inbound_nodes"] = [self.node(n) for n in nodes] if isinstance(nodes, list) else nodes
             layers.append(new)
         out = {k: v for k, v in config.items() if k != "layers"}
         out["layers"] = layers
@@ -773,7 +803,7 @@ class _Converter:
                         f"layer {name!r} ({class_name}): border_mode='full' (Theano's full convolution) has no Keras 2 padding"
                     )
             elif old == "consume_less":
-                if value not in CONSUME_LESS:
+                if not isinstance(value, str) or value not in CONSUME_LESS:
                     raise ModelFileError(f"layer {name!r} ({class_name}): consume_less={value!r} is not 'cpu', 'mem' or 'gpu'")
                 if new_class == "SimpleRNN":
                     # Keras 2.0 passed it on as implementation=…, which SimpleRNN never used (and
@@ -817,7 +847,7 @@ class _Converter:
             if name not in self.defaulted:
                 self.defaulted.append(name)
             value = self.default_ordering
-        if value not in DIM_ORDERING:
+        if not isinstance(value, str) or value not in DIM_ORDERING:
             raise ModelFileError(f"layer {name!r} ({new_class}): dim_ordering={value!r} is not 'th', 'tf' or 'default'")
         self.key_renames.setdefault(("dim_ordering th/tf", "data_format channels_first/channels_last"))
         return DIM_ORDERING[value]
@@ -884,7 +914,7 @@ class _Converter:
         inner_cfg = new_inner.get("config")
         if isinstance(inner_cfg, dict):
             shape = inner_cfg.pop("batch_input_shape", None)
-            if shape is not None and "batch_input_shape" not in cfg:
+            if isinstance(shape, list) and shape and "batch_input_shape" not in cfg:
                 cfg["batch_input_shape"] = [shape[0], None, *shape[1:]] if class_name == "TimeDistributed" else shape
         cfg["layer"] = new_inner
         self.input_shape(class_name, name, cfg)
@@ -915,6 +945,8 @@ class _Converter:
             out["axis"] = cfg.get("concat_axis", -1)
         elif mode in ("dot", "cos"):
             axes = cfg.get("dot_axes", -1)
+            if not isinstance(axes, (int, list, tuple)):
+                raise ModelFileError(f"layer {name!r} (Merge): dot_axes={_short(axes)} is not an int or a list of ints")
             out["axes"] = [axes, axes] if isinstance(axes, int) else list(axes)
             out["normalize"] = mode == "cos"
         self.rename_class(f"Merge(mode='{mode}')", new_class + ("(normalize=True)" if mode == "cos" else ""))
@@ -967,12 +999,17 @@ def _regularizer_or_constraint(value: Any) -> Any:
     kind = str(value["name"])
     params = {k: v for k, v in value.items() if k != "name"}
     if kind in _REGULARIZER_CLASSES:
-        return {"class_name": "L1L2", "config": {"l1": float(params.get("l1", 0.0)), "l2": float(params.get("l2", 0.0))}}
+        return {"class_name": "L1L2", "config": {"l1": _float(params.get("l1", 0.0)), "l2": _float(params.get("l2", 0.0))}}
     if kind == "MaxNorm":
         return {"class_name": "MaxNorm", "config": {"max_value": params.get("m", 2), "axis": params.get("axis", 0)}}
     if kind in ("UnitNorm", "NonNeg"):
         return {"class_name": kind, "config": {k: v for k, v in params.items() if k == "axis"}}
     return {"class_name": kind, "config": params}
+
+
+def _float(value: Any) -> Any:
+    """A regularization factor as a float; anything else is kept (it changes no weight)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _zero_padding_2d(name: str, padding: Any) -> Any:
@@ -994,5 +1031,4 @@ def _zero_padding_2d(name: str, padding: Any) -> Any:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(value, limit)

@@ -11,6 +11,28 @@ Shape = tuple[Dim, ...]
 #: A layer's output: one shape, or a tuple of shapes for layers with several outputs.
 OutputShape = Shape | tuple[Shape, ...]
 
+#: The largest dimension, weight size or config integer any Keras backend can hold (int64); the
+#: same as ``verify.limits.MAX_INT`` (a test checks they agree: this package imports no ``verify``).
+MAX_DIM = 2**63 - 1
+#: The highest rank of a tensor the engine takes (numpy's own limit, ``verify.limits.MAX_RANK``).
+MAX_RANK = 64
+
+
+def short(value: object, limit: int = 200) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages (a hostile value may be megabytes
+    long, an int too long to print, a list nested too deep to repr)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks made spaces: a refusal or a note is one line, whatever a
+    hostile name or version string in it holds."""
+    return " ".join(text.splitlines()) if len(text.splitlines()) > 1 else text
+
 
 class InvalidLayerError(ValueError):
     """Keras would refuse this layer configuration on this input; the message names the value."""

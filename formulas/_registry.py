@@ -16,7 +16,7 @@ from typing import Any
 
 from ._config import Config
 from ._derivation import Derivation
-from ._model import Expectation, Shape, UnknownLayerError
+from ._model import Expectation, InvalidLayerError, Shape, UnknownLayerError, short
 from ._version import Availability, KerasVersion, facts
 
 Formula = Callable[[Config, "Shape | tuple[Shape, ...]", Derivation], None]
@@ -108,9 +108,10 @@ def lookup(class_name: str, version: KerasVersion) -> Entry:
     if entry is None:
         if class_name in EXEMPT:
             raise UnknownLayerError(f"no formula for {class_name!r}: {EXEMPT[class_name]}")
-        near = difflib.get_close_matches(class_name, list(_REGISTRY), n=3, cutoff=0.6)
+        # (no class name is longer than 100 characters: difflib on a megabyte-long one takes a second)
+        near = difflib.get_close_matches(class_name, list(_REGISTRY), n=3, cutoff=0.6) if len(class_name) <= 100 else []
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise UnknownLayerError(f"no formula for layer class {class_name!r}{hint}")
+        raise UnknownLayerError(f"no formula for layer class {short(class_name)}{hint}")
     known = facts().classes.get(class_name)
     if known is not None:
         why = _explain(class_name, known.line(version), version)
@@ -145,7 +146,6 @@ def nested(cfg: Config, layer: Mapping[str, Any], input_shape: Shape | tuple[Sha
     """The expectation of a layer nested in another's config (a wrapper's ``layer``, an RNN's
     ``cell`` …), for the same Keras version and quantization.  Raises like :func:`formulas.expect`,
     with the outer class named in an :class:`InvalidLayerError`."""
-    from ._model import InvalidLayerError
 
     if not isinstance(layer, Mapping) or not isinstance(layer.get("class_name"), str):
         raise cfg.fail(f"nested layer must be {{'class_name': ..., 'config': {{...}}}}, got {layer!r}")
@@ -159,6 +159,8 @@ def nested(cfg: Config, layer: Mapping[str, Any], input_shape: Shape | tuple[Sha
         )
     except InvalidLayerError as exc:
         raise cfg.fail(f"inner layer: {exc}") from None
+    except UnknownLayerError as exc:
+        raise UnknownLayerError(f"{cfg.class_name}: inner layer: {exc}", absent_from_version=exc.absent_from_version) from None
 
 
 def run(entry: Entry, cfg: Config, input_shape: Shape | tuple[Shape, ...]) -> Expectation:
@@ -169,5 +171,14 @@ def run(entry: Entry, cfg: Config, input_shape: Shape | tuple[Shape, ...]) -> Ex
         if not entry.quantizable:
             raise cfg.fail(f"quantize={cfg.quantize!r}: {cfg.class_name} has no quantize() in Keras {cfg.keras}")
     derivation = Derivation(cfg.class_name, input_shape, str(cfg.keras))
-    entry.formula(cfg, input_shape, derivation)
+    try:
+        entry.formula(cfg, input_shape, derivation)
+    except InvalidLayerError as exc:  # a refusal names the layer (as_shape on a config value does not)
+        if str(exc).startswith(f"{cfg.class_name}: "):
+            raise
+        raise cfg.fail(str(exc)) from None
+    except UnknownLayerError as exc:  # an operation or inner layer without a formula, named with the layer
+        if str(exc).startswith(f"{cfg.class_name}: "):
+            raise
+        raise UnknownLayerError(f"{cfg.class_name}: {exc}", absent_from_version=exc.absent_from_version) from None
     return derivation.finish()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._model import Dim, InvalidLayerError, Shape
+from ._model import MAX_DIM, MAX_RANK, Dim, InvalidLayerError, Shape
+from ._model import short as _short
 
 #: Names of the kernel axes and of the spatial axes of a rank-1/2/3 window, for derivations.
 KERNEL_SYMBOLS = ("k", "kh kw", "kd kh kw")
@@ -16,15 +17,22 @@ SPATIAL_SYMBOLS = ("L", "H W", "D H W")
 
 
 def as_shape(value: object, what: str = "input_shape") -> Shape:
-    """``[None, 784]`` → ``(None, 784)``; refuses anything that is not a list of ints/None."""
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        raise InvalidLayerError(f"{what}={value!r} is not a shape (a list of ints or None)")
+    """``[None, 784]`` → ``(None, 784)``; refuses anything that is not a list of ints/None, a rank
+    over :data:`MAX_RANK` and a dimension past int64 (no Keras backend has such a tensor)."""
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise InvalidLayerError(f"{what}={_short(value)} is not a shape (a list of ints or None)")
+    if len(value) > MAX_RANK:
+        raise InvalidLayerError(f"{what} has rank {len(value)}, over the limit of {MAX_RANK} dimensions")
     dims: list[Dim] = []
     for d in value:
         if d is None:
             dims.append(None)
         elif isinstance(d, bool) or not isinstance(d, int) or d < 0:
-            raise InvalidLayerError(f"{what}={list(value)!r} has a dimension {d!r} that is not a non-negative int or None")
+            raise InvalidLayerError(
+                f"{what}={_short(list(value))} has a dimension {_short(d)} that is not a non-negative int or None"
+            )
+        elif d > MAX_DIM:
+            raise InvalidLayerError(f"{what}={_short(list(value))} has a dimension past int64 (2^63 - 1)")
         else:
             dims.append(d)
     return tuple(dims)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._model import format_output_shape
+from ._model import format_output_shape, one_line
 
 if TYPE_CHECKING:
     from ._graph import LayerRow, ModelExpectation
 
 
 def _fit(text: str, width: int) -> str:
+    text = one_line(text)
     if len(text) <= width:
         return text.ljust(width)
     return text[: max(width - 1, 0)] + "…"
@@ -72,4 +73,4 @@ def render(model: ModelExpectation, *, width: int = 100) -> str:
     missing = [r for r in (*model.layers, *model.operations) if not r.complete]
     if missing:
         lines.append(f"{len(missing)} row(s) not described: the totals count the described rows only")
-    return "\n".join(lines)
+    return "\n".join(one_line(text) for text in lines)  # a name with a line break stays on its row

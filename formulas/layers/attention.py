@@ -30,6 +30,8 @@ def _inputs(cfg: Config, x: Shape | tuple[Shape, ...], low: int = 2, high: int =
     shapes: tuple[Shape, ...] = x
     if not low <= len(shapes) <= high:
         raise cfg.fail(f"takes {low} to {high} inputs (query, value[, key]), got {len(shapes)}")
+    if any(not s for s in shapes):  # Keras reads each input's last axis
+        raise cfg.fail(f"query, value and key each need at least one axis, got {list(shapes)}")
     return shapes
 
 
@@ -164,7 +166,7 @@ def multi_head_attention(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivatio
         if isinstance(raw_out, int) and not isinstance(raw_out, bool):
             out_dims = (raw_out,)
         elif isinstance(raw_out, (list, tuple)):
-            out_dims = tuple(raw_out)
+            out_dims = cfg.int_list("output_shape")
         else:
             raise cfg.fail(f"output_shape={raw_out!r} is not an int, list or tuple")
     d.arg("num_heads", heads)

@@ -280,14 +280,21 @@ for _rank in (1, 2):
 
 
 def _connected(length: int, kernel: int, stride: int, padding: str, out: int) -> int:
-    """Σ over output positions of the input positions in the window (``conv_connected_inputs``)."""
+    """Σ over output positions of the input positions in the window (``conv_connected_inputs``):
+    Σ_o max(0, min(L, c_o + right) − max(0, c_o − left)) with c_o = c0 + o·s, in closed form
+    (an input of 2^63 positions must not be walked one by one)."""
     left = kernel // 2
     right = kernel - left
-    total = 0
-    for o in range(out):
-        center = o * stride + (left if padding == "valid" else 0)
-        total += max(0, min(length, center + right) - max(0, center - left))
-    return total
+    c0 = left if padding == "valid" else 0
+    # Windows past the end (c_o − left >= L) hold nothing: n positions count.
+    n = min(out, max(0, -(-(length + left - c0) // stride)))
+    # Σ min(L, c_o + right): c_o + right until it passes L, then L.
+    k1 = 0 if length - right - c0 < 0 else min(n, (length - right - c0) // stride + 1)
+    upper = k1 * (c0 + right) + stride * (k1 * (k1 - 1) // 2) + length * (n - k1)
+    # Σ max(0, c_o − left): zero until c_o passes left.
+    k2 = 0 if c0 > left else min(n, (left - c0) // stride + 1)
+    lower = (n - k2) * (c0 - left) + stride * (n * (n - 1) // 2 - k2 * (k2 - 1) // 2)
+    return upper - lower
 
 
 def locally_connected(rank: int):  # type: ignore[no-untyped-def]

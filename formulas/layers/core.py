@@ -122,6 +122,8 @@ def flatten(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
 def reshape(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> None:
     """target_shape with at most one −1, which takes what is left of ∏ input[1:]."""
     x = single(cfg, x)
+    if not x:  # Keras keeps input_shape[0], the batch axis
+        raise cfg.fail("needs an input with a batch axis, got rank 0: ()")
     raw = cfg.get("target_shape")
     if not isinstance(raw, (list, tuple)):
         raise cfg.fail(f"target_shape={raw!r} is not a list of integers")

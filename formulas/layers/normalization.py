@@ -35,6 +35,9 @@ def _renorm_clipping(cfg: Config) -> None:
         raise cfg.fail(f"renorm_clipping={clip!r} has invalid key(s) {unknown}; supported: rmax, rmin, dmax")
     if cfg.keras.is_keras3:
         rmax, rmin, dmax = clip.get("rmax"), clip.get("rmin"), clip.get("dmax")
+        for key, value in (("rmax", rmax), ("rmin", rmin), ("dmax", dmax)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise cfg.fail(f"renorm_clipping={clip!r}: {key}={value!r} is not a number")
         if rmax is not None and rmin is not None and rmax < rmin:
             raise cfg.fail(f"renorm_clipping={clip!r}: rmax must not be less than rmin")
         if dmax is not None and dmax < 0:

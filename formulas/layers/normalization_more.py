@@ -113,6 +113,8 @@ def group_normalization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivat
     if c is None:
         raise cfg.fail(f"axis {raw_axis} of input {x} is undefined (None); it must have a size")
     groups = c if raw_groups == -1 else raw_groups
+    if groups == 0:  # groups=-1 on an empty axis: Keras divides by zero
+        raise cfg.fail(f"groups={raw_groups} on axis {raw_axis} of input {x}, which has no channels")
     if c < groups:
         raise cfg.fail(f"groups={groups} is more than the {c} channels of input {x}")
     if c % groups:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._config import Config
-from .._derivation import Derivation
-from .._model import Dim, InvalidLayerError, OutputShape, Shape, UnknownLayerError
+from .._derivation import Derivation, check_output
+from .._model import MAX_DIM, Dim, InvalidLayerError, OutputShape, Shape, UnknownLayerError, short
 from .._registry import Entry, Formula
 from .._registry import lookup as _registry_lookup
 from .._version import KerasVersion
@@ -133,6 +133,8 @@ def _axes(call: OpCall, raw: Any, rank: int) -> tuple[int, ...] | None:
     """An axis argument (int, list or None) as sorted non-negative axes; None means all."""
     if raw is None:
         return None
+    if not isinstance(raw, (int, list, tuple)):
+        raise call.fail(f"axis={short(raw)} is not an int or a list of ints")
     items = [raw] if isinstance(raw, int) else list(raw)
     out = set()
     for a in items:
@@ -211,6 +213,8 @@ def _concat(call: OpCall) -> OutputShape:
     if any(len(s) != rank for s in shapes):
         raise call.fail(f"operands must have the same rank, got {shapes!r}")
     axis = call.kwargs.get("axis", 0)
+    if not isinstance(axis, int):
+        raise call.fail(f"axis={short(axis)} is not an int")
     (a,) = _axes(call, axis, rank) or (0,)
     out = list(shapes[0])
     for s in shapes[1:]:
@@ -230,7 +234,11 @@ def _transpose(call: OpCall) -> OutputShape:
     perm = call.kwargs.get("perm", call.kwargs.get("axes"))
     if perm is None:
         return tuple(reversed(x))
-    if sorted(p % len(x) for p in perm) != list(range(len(x))):
+    if (
+        not isinstance(perm, (list, tuple))
+        or any(isinstance(p, bool) or not isinstance(p, int) or not -len(x) <= p < len(x) for p in perm)
+        or sorted(p % len(x) for p in perm) != list(range(len(x)))
+    ):
         raise call.fail(f"perm={perm!r} is not a permutation of the {len(x)} axes of {x}")
     return tuple(x[p] for p in perm)
 
@@ -239,6 +247,8 @@ def _expand_dims(call: OpCall) -> OutputShape:
     """A 1 inserted at ``axis`` (negative axes count in the output's rank)."""
     x = call.tensor(0, "input", "x")
     raw = call.kwargs.get("axis", call.kwargs.get("dim"))
+    if raw is not None and not isinstance(raw, (int, list, tuple)):
+        raise call.fail(f"axis={short(raw)} is not an int or a list of ints")
     axes = [raw] if isinstance(raw, int) else list(raw or [])
     if not axes:
         raise call.fail("needs an axis")
@@ -283,10 +293,10 @@ def _getitem(call: OpCall) -> OutputShape:
         if isinstance(item, dict) and item.get("class_name") == "__ellipsis__":
             parsed.append(Ellipsis)
         elif isinstance(item, dict) and item.get("class_name") == "__slice__":
-            c = item.get("config", {})
-            parsed.append(slice(c.get("start"), c.get("stop"), c.get("step")))
+            c = item.get("config")
+            parsed.append(_slice(call, c if isinstance(c, dict) else {}))
         elif isinstance(item, dict) and {"start", "stop", "step"} >= set(item):
-            parsed.append(slice(item.get("start"), item.get("stop"), item.get("step")))
+            parsed.append(_slice(call, item))
         elif item is None or (isinstance(item, int) and not isinstance(item, bool)):
             parsed.append(item)
         else:
@@ -314,6 +324,14 @@ def _getitem(call: OpCall) -> OutputShape:
         elif n is not None and not -n <= p < n:
             raise call.fail(f"index {p} is out of bounds for axis {axis - 1} of {x}")
     return tuple(out)
+
+
+def _slice(call: OpCall, spec: Mapping[str, Any]) -> slice:
+    """``{"start": ..., "stop": ..., "step": ...}`` as a slice: ints or None, a step other than 0."""
+    parts = [spec.get(k) for k in ("start", "stop", "step")]
+    if any(p is not None and (isinstance(p, bool) or not isinstance(p, int)) for p in parts) or parts[2] == 0:
+        raise call.fail(f"slice {short(dict(spec))} needs int or None start, stop and step, and a step other than 0")
+    return slice(*parts)
 
 
 def _matmul(call: OpCall) -> OutputShape:
@@ -405,7 +423,9 @@ def describe_op(call: OpCall) -> OutputShape:
     if formula is None:
         kind = "Keras 3 operation" if call.keras3 else "TF op"
         raise UnknownLayerError(f"no formula for {kind} {call.label}")
-    return formula(call)
+    out = formula(call)
+    check_output(call.label, out)
+    return out
 
 
 # -- layers that only appear in model graphs --------------------------------------------------
@@ -457,6 +477,8 @@ def tf_op_lambda(cfg: Config, x: Shape | tuple[Shape, ...], d: Derivation) -> No
     if not isinstance(function, str):
         raise cfg.fail(f"function={function!r} is not the name of a TF function")
     kwargs = cfg.raw.get("call_kwargs") or {}
+    if not isinstance(kwargs, Mapping):
+        raise cfg.fail(f"call_kwargs={short(kwargs)} is not a mapping of the call's arguments")
     first: Any = Tensor(x) if not (x and isinstance(x[0], tuple)) else [Tensor(s) for s in x]  # type: ignore[arg-type]
     d.arg("function", f"tf.{function}")
     d.output(describe_op(OpCall(function, (first,), kwargs, keras3=False)), f"tf.{function}(input)")
@@ -512,7 +534,7 @@ def lambda_output(config: Mapping[str, Any], input_shape: Shape | tuple[Shape, .
 
     def one(shape: Sequence[Any]) -> Shape:
         for dim in shape:
-            if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or dim < 0):
+            if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or not 0 <= dim <= MAX_DIM):
                 raise InvalidLayerError(f"Lambda: output_shape={raw!r} is not a list of dims")
         return (batch, *shape)
 

@@ -539,7 +539,7 @@ def text_vectorization(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivati
         d.note(f"depth = len(vocabulary) + 1 OOV = {depth}")
     if mode == "one_hot" and split is None:
         # Each input element is one token: a last axis of 1 becomes depth, else depth is appended.
-        if x[-1] == 1 and len(x) > 1:
+        if len(x) > 1 and x[-1] == 1:
             d.output((*x[:-1], depth), "(*input[:-1], depth)")
         else:
             d.output((*x, depth), "(*input, depth)")
@@ -562,7 +562,7 @@ def mel_spectrogram(cfg: Config, x_in: Shape | tuple[Shape, ...], d: Derivation)
     x = single(cfg, x_in)
     fft = cfg.integer("fft_length", 2048, minimum=1)
     stride = cfg.integer("sequence_stride", 512, minimum=1)
-    seq = cfg.raw.get("sequence_length") or fft
+    seq = cfg.integer("sequence_length") if cfg.raw.get("sequence_length") else fft  # Keras: `or fft_length`
     if fft < seq:
         raise cfg.fail(f"fft_length={fft} must be >= sequence_length={seq}")
     mel = cfg.integer("num_mel_bins", 128, minimum=1)

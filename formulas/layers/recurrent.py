@@ -95,9 +95,9 @@ for _kind in _GATES:
 
 def _cell_specs(cfg: Config, value: object) -> list[Mapping[str, Any]]:
     if isinstance(value, Mapping):
-        return [value]
+        return [cfg.layer_spec(value, "cell")]
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) for v in value):
-        return list(value)
+        return [cfg.layer_spec(v, f"cells[{i}]") for i, v in enumerate(value)]
     raise cfg.fail(f"cells={value!r} must be a non-empty list of cell configs")
 
 

@@ -19,10 +19,7 @@ _MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
 def _spec(cfg: Config, key: str) -> Mapping[str, Any]:
-    value = cfg.get(key)
-    if not isinstance(value, Mapping) or not isinstance(value.get("class_name"), str):
-        raise cfg.fail(f"{key}={value!r} must be a layer config {{'class_name': ..., 'config': {{...}}}}")
-    return value
+    return cfg.layer_spec(cfg.get(key), key)
 
 
 def _with(spec: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
