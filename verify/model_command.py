@@ -27,6 +27,7 @@ import formulas
 
 from .cli import UsageError, parse_dims
 from .compare import Status
+from .modelfile import engine_failure
 
 EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
 #: Keras lines a user may ask for.
@@ -79,14 +80,11 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
         _say(console, f"  note: {note}")
     lines = lines_for(model_file, args.keras_line)
     first_version = line_version(lines[0]) or line_version(native_line()) or "3"
-    try:
-        expected = formulas.expect_model(model_file.config_for(first_version), keras=first_version, input_shapes=shapes)
-    except ValueError as exc:
-        raise UsageError(f"{path}: {' '.join(str(exc).split())}") from None
-    _print_summary(expected, console)
+    expected, summary = describe(model_file, first_version, shapes, width=max(100, min(console.width, 160)))
+    _say(console, summary)
     if args.no_keras:
         detail = "formula only: not checked against Keras (--no-keras)"
-        out = write_model_rows(name, formula_only_rows(expected, detail, ""), args.out)
+        out = write_model_rows(name, formula_rows(model_file, expected, detail), args.out)
         bad = [r for r in expected.layers if r.error is not None] + [r for r in expected.operations if r.error is not None]
         _say(console, f"derived for Keras {first_version}; not checked against Keras (--no-keras)")
         for row in bad:
@@ -96,7 +94,7 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
             _say(console, f"{len(bad)} row(s) not described: the totals leave them out", "bold red")
         _say(console, f"report: {out}")
         return EXIT_DISCREPANCY if bad else EXIT_OK
-    results = [check_line(model_file, shapes, args.input_shape, line) for line in lines]
+    results = [_checked_line(check_line, model_file, shapes, args.input_shape, line) for line in lines]
     rows = [row for r in results for row in r.rows]
     out = write_model_rows(name, rows or formula_only_rows(expected, "not checked: no Keras line built it", ""), args.out)
     for r in results:
@@ -113,6 +111,45 @@ def _file(args: argparse.Namespace, console: Console, shapes: Any) -> int:
     if code == EXIT_USAGE:
         raise UsageError(f"{path}: no installed Keras line can build it: " + "; ".join(f"{r.label}: {r.detail}" for r in results))
     return code
+
+
+def describe(model_file: Any, version: str, shapes: Any, width: int = 100) -> tuple[Any, str]:
+    """The engine's :class:`formulas.ModelExpectation` of a model file for Keras ``version``, and
+    its printed summary.  A configuration the engine refuses is a UsageError (one line naming the
+    file); so is any other exception the engine raises on it (a bug, said so), never a traceback."""
+    path = model_file.path
+    try:
+        expected = formulas.expect_model(model_file.config_for(version), keras=version, input_shapes=shapes)
+        return expected, expected.summary(width=width)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {' '.join(str(exc).split())}") from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: an engine bug ends in one line
+        raise UsageError(engine_failure(path, exc)) from None
+
+
+def formula_rows(model_file: Any, expected: Any, detail: str) -> list[dict[str, Any]]:
+    """The CSV rows of the engine's answer alone (``--no-keras``), guarded as :func:`describe` is."""
+    from .model_lines import formula_only_rows
+
+    try:
+        return formula_only_rows(expected, detail, "")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: an engine bug ends in one line
+        raise UsageError(engine_failure(model_file.path, exc)) from None
+
+
+def _checked_line(check_line: Any, model_file: Any, shapes: Any, shape_texts: Any, line: str) -> Any:
+    """One Keras line's check; an exception the harness should not raise on this configuration
+    (preparing a hostile config for Keras) is that line's CRASHED result, as in the child process
+    (``python -m verify.model_lines``), never a traceback."""
+    from .model_lines import LineResult, line_version
+
+    try:
+        return check_line(model_file, shapes, shape_texts, line)
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a harness bug is this line's result
+        detail = engine_failure(model_file.path, exc, "preparing for Keras", "the harness").removeprefix(f"{model_file.path}: ")
+        return LineResult(line, line_version(line) or "", "", Status.CRASHED, detail)
 
 
 def exit_code(results: Sequence[Any]) -> int:
@@ -229,4 +266,4 @@ def _application(args: argparse.Namespace, console: Console, shapes: Any) -> int
     return EXIT_OK if check.status is Status.MATCH else EXIT_DISCREPANCY
 
 
-__all__ = ["KERAS_LINE_CHOICES", "exit_code", "looks_like_path", "run"]
+__all__ = ["KERAS_LINE_CHOICES", "describe", "exit_code", "formula_rows", "looks_like_path", "run"]

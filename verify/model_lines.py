@@ -210,11 +210,12 @@ def file_conditions(model_file: ModelFile) -> frozenset[str]:
     """Facts about a file that a model issue may require (its ``when``)."""
     found = set()
     layers = (model_file.config.get("config") or {}).get("layers") or []
-    first = layers[0] if layers and isinstance(layers[0], dict) else {}
+    first = layers[0] if isinstance(layers, list) and layers and isinstance(layers[0], dict) else {}
+    first_config = first.get("config") if isinstance(first.get("config"), dict) else {}
     if (
         model_file.config.get("class_name") == "Sequential"
         and first.get("class_name") != "InputLayer"
-        and (first.get("config") or {}).get("batch_input_shape") is not None
+        and first_config.get("batch_input_shape") is not None
     ):
         found.add("sequential-without-input-layer")
     for spec in _layer_specs_deep(model_file.config):

@@ -17,6 +17,13 @@ JSON text                              ``to_json()`` (dict or Keras 1–2.1 list
 a folder                               a Keras 2 SavedModel: its ``keras_metadata.pb`` holds the config
 =====================================  ==================================================================
 
+What other people wrote is read within :mod:`verify.limits`: a configuration (a JSON file, a zip
+member as declared and as inflated, an HDF5 attribute, a ``keras_metadata.pb``) of at most
+``MAX_CONFIG_BYTES``, JSON nested at most ``MAX_JSON_DEPTH`` levels, ``MAX_LAYERS`` layers, a zip
+of at most ``MAX_ZIP_MEMBERS`` members; HDF5 is read in a child process (:class:`_Hdf5Reader`),
+since a corrupt file can crash the HDF5 library or loop it forever.  Whatever is refused is one
+line naming the file (and the member or attribute) and the limit: :class:`ModelFileError`.
+
 A subclassed model (a class of the user's whose layers exist only in its Python code) has no
 layer graph in any of these: it is refused, naming its class.  Keras 1 and list-form configs are
 converted by :func:`formulas.upgrade_config`, and the conversion is noted.
@@ -24,22 +31,46 @@ converted by :func:`formulas.upgrade_config`, and the conversion is noted.
 
 from __future__ import annotations
 
+import atexit
 import json
+import lzma
+import math
+import os
+import selectors
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import threading
+import time
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import formulas
 
+from . import limits
+from .limits import MAX_CONFIG_BYTES, LimitError
+
 #: The first bytes of each binary format.
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
 #: HDF5 allows a user block of 512 · 2^k bytes before the signature.
 HDF5_OFFSETS = (0, 512, 1024, 2048, 4096)
-#: The largest config.json / JSON file read (a ResNet152's config is about 0.6 MB).
-MAX_CONFIG_BYTES = 256 * 1024 * 1024
+#: Members of a zip archive (a ``.keras`` file holds three, and one asset file per lookup layer).
+MAX_ZIP_MEMBERS = limits.MAX_ZIP_MEMBERS
+#: Objects in a SavedModel's keras_metadata.pb read before its root (Keras writes the root first,
+#: and one object per layer, metric or variable holder after it).
+MAX_SAVED_OBJECTS = 10 * limits.MAX_LAYERS
+#: How long reading an HDF5 file's attributes may take (a real file's take milliseconds; a corrupt
+#: one can send the HDF5 library into an endless loop, so it is read in a child process).
+HDF5_SECONDS = 20.0
+#: How long the HDF5 child process may take to start (import h5py).
+HDF5_START_SECONDS = 120.0
 #: Model classes whose config holds a layer graph.
 GRAPH_CLASSES = frozenset({"Sequential", "Functional", "Model"})
 
@@ -66,7 +97,7 @@ class ModelFile:
         """The major Keras version that wrote the file (1, 2 or 3), when the file says."""
         v = (self.keras_version or "").strip()
         head = v.split(".", 1)[0]
-        return int(head) if head.isdigit() else None
+        return int(head) if head.isascii() and head.isdigit() and len(head) < 6 else None
 
     @property
     def keras3_format(self) -> bool:
@@ -129,11 +160,33 @@ def is_keras3_config(config: Mapping[str, Any]) -> bool:
 
 
 def read_model_file(path: Path) -> ModelFile:
-    """Read ``path`` by its bytes (see the module docstring).  Raises :class:`ModelFileError`."""
-    if not path.exists():
-        raise ModelFileError(f"{path}: no such file")
-    if path.is_dir():
+    """Read ``path`` by its bytes (see the module docstring).  Raises :class:`ModelFileError`, whose
+    message is one line naming the file (and the member or attribute) and, for input past one of
+    :mod:`verify.limits`, the limit."""
+    try:
+        return _read_model_file(path)
+    except ModelFileError as exc:
+        text = str(exc)
+        if len(text.splitlines()) > 1:  # a class name or a version from the file with a newline in it
+            raise ModelFileError(" ".join(text.split())) from None
+        raise
+    except LimitError as exc:
+        raise ModelFileError(" ".join(str(exc).split())) from None
+    except RecursionError:  # pragma: no cover - the JSON depth limit keeps every walk shallow
+        raise ModelFileError(f"{path}: nested too deeply to be a model configuration") from None
+
+
+def _read_model_file(path: Path) -> ModelFile:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
         return _read_savedmodel(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError(f"{path}: not a regular file (a device, pipe or socket): save the model to a file")
     try:
         with path.open("rb") as handle:
             head = handle.read(4096 + 8)
@@ -141,23 +194,30 @@ def read_model_file(path: Path) -> ModelFile:
         raise ModelFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not head:
         raise ModelFileError(f"{path}: an empty file")
-    if head.startswith(ZIP_MAGIC) or zipfile.is_zipfile(path):
+    if head.startswith(ZIP_MAGIC) or _is_zipfile(path):
         return _read_zip(path)
     if any(head[o : o + 8] == HDF5_MAGIC for o in HDF5_OFFSETS):
         return _read_hdf5(path)
     return _read_json_file(path, head)
 
 
+def _is_zipfile(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except (OSError, ValueError):
+        return False
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 
 def _read_json_file(path: Path, head: bytes) -> ModelFile:
-    size = path.stat().st_size
-    if size > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{path}: {size:,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit for a model configuration")
     if path.suffix.lower() == ".keras":
         raise ModelFileError(f"{path}: not a zip archive, HDF5 or JSON file: a .keras file is a zip holding config.json")
-    raw = path.read_bytes()
+    try:
+        raw = limits.read_file_bounded(path, MAX_CONFIG_BYTES, "a model configuration")
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if path.name == "saved_model.pb":
         raise ModelFileError(f"{path}: the graph file of a SavedModel: give its folder ({path.parent}) instead")
     try:
@@ -172,7 +232,8 @@ def _read_json_file(path: Path, head: bytes) -> ModelFile:
             raise ModelFileError(f"{path}: a YAML model config (to_yaml, Keras ≤ 2.5): convert it to JSON to check it")
         kind = "HDF5" if path.suffix.lower() in (".h5", ".hdf5") else "JSON"
         raise ModelFileError(f"{path}: not a zip archive, HDF5 or JSON file (expected {kind}; starts with {stripped[:20]!r})")
-    data = _loads(text, str(path))
+    # a JSON string holding the whole configuration (json.dump of to_json()) may be as long as one
+    data = _loads(text, str(path), max_string=MAX_CONFIG_BYTES if stripped.startswith('"') else limits.MAX_STRING_CHARS)
     notes: list[str] = []
     if isinstance(data, str):
         data = _loads(data, f"{path} (the JSON string it holds)")
@@ -183,21 +244,28 @@ def _read_json_file(path: Path, head: bytes) -> ModelFile:
 
 
 def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 text (a UTF-8 byte order mark dropped), or UTF-16 with its byte order mark (what
+    Windows PowerShell's ``>`` writes)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ModelFileError(f"{where}: not UTF-16 text after its byte order mark (byte {exc.start})") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelFileError(f"{where}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _loads(text: str, where: str) -> Any:
+def _loads(text: str, where: str, max_string: int = limits.MAX_STRING_CHARS) -> Any:
+    """JSON within :mod:`verify.limits` (depth, string length, int64): a :class:`LimitError` or a
+    :class:`ModelFileError` naming ``where``."""
     try:
-        return json.loads(text)
+        return limits.loads(text, where, max_string=max_string)
     except json.JSONDecodeError as exc:
         raise ModelFileError(f"{where}: bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise ModelFileError(f"{where}: JSON nested too deeply to be a model configuration") from None
 
 
 def _from_tfjs(path: Path, data: Mapping[str, Any], notes: list[str]) -> ModelFile:
@@ -222,6 +290,7 @@ def _from_tfjs(path: Path, data: Mapping[str, Any], notes: list[str]) -> ModelFi
 
 def _read_zip(path: Path) -> ModelFile:
     try:
+        _check_central_directory(path)
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if "config.json" not in names:
@@ -231,8 +300,25 @@ def _read_zip(path: Path) -> ModelFile:
                 raise ModelFileError(f"{path}: a zip archive without config.json, so not a .keras model file (holds {shown})")
             config = _member_json(archive, "config.json", path)
             meta = _member_json(archive, "metadata.json", path) if "metadata.json" in names else {}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelFileError(f"{path}: cannot read the zip archive: {exc}") from None
+    except ModelFileError:
+        raise
+    except LimitError:
+        raise
+    # zipfile passes on what its decompressors and struct raise for a corrupt member
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        struct.error,
+        lzma.LZMAError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        UnicodeDecodeError,
+    ) as exc:
+        text = " ".join(str(exc).split())[:300]
+        raise ModelFileError(f"{path}: cannot read the zip archive: {text or type(exc).__name__}") from None
     if not isinstance(meta, Mapping):
         meta = {}
     return _from_config(
@@ -244,43 +330,46 @@ def _read_zip(path: Path) -> ModelFile:
     )
 
 
+def _check_central_directory(path: Path) -> None:
+    """The archive's own count of members and size of its central directory, read from its end
+    record before :class:`zipfile.ZipFile` reads the directory into memory."""
+    with path.open("rb") as handle:
+        end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+    if not end:
+        return  # zipfile says what is wrong
+    members, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if members > MAX_ZIP_MEMBERS:
+        raise LimitError(f"{path}: a zip archive of {members:,} members, over the limit of {MAX_ZIP_MEMBERS:,}")
+    limits.check_size(f"{path}: the zip's central directory", size, MAX_CONFIG_BYTES, "a zip's central directory")
+
+
 def _member_json(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
+    """A member's JSON: its declared size checked before it is opened, and no more than the limit
+    ever inflated (a zip bomb, or a member that declares less than it holds)."""
+    where = f"{path}: {name}"
     info = archive.getinfo(name)
-    if info.file_size > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{path}: {name} declares {info.file_size:,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit")
+    limits.check_size(where, info.file_size, MAX_CONFIG_BYTES, f"a zip member (declared size of {name})")
     with archive.open(info) as handle:
-        raw = handle.read(MAX_CONFIG_BYTES + 1)
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{path}: {name} inflates past the {MAX_CONFIG_BYTES:,}-byte limit")
-    return _loads(_decode(raw, f"{path}: {name}"), f"{path}: {name}")
+        raw = limits.read_bounded(handle, MAX_CONFIG_BYTES, where, f"a zip member ({name} inflated)")
+    return _loads(_decode(raw, where), where)
 
 
 # -- HDF5 ---------------------------------------------------------------------------------------
 
 
 def _read_hdf5(path: Path) -> ModelFile:
-    try:
-        import h5py
-    except ImportError:  # pragma: no cover - h5py ships with TensorFlow
-        raise ModelFileError(f"{path}: reading HDF5 files needs h5py, which is not installed") from None
-    try:
-        with h5py.File(path, "r") as handle:
-            attrs = {k: handle.attrs[k] for k in ("model_config", "keras_version", "backend", "layer_names") if k in handle.attrs}
-            groups = list(handle.keys())
-    except OSError as exc:
-        raise ModelFileError(f"{path}: an HDF5 file h5py cannot open ({' '.join(str(exc).split())})") from None
-    meta = {k: _text(attrs.get(k)) for k in ("keras_version", "backend")}
-    raw = attrs.get("model_config")
+    found = _HDF5.read(path)
+    meta = {k: found.get(k) for k in ("keras_version", "backend")}
+    raw = found.get("model_config")
     if raw is None:
-        if "layer_names" in attrs or {"layers", "vars"} & set(groups) or path.name.endswith(".weights.h5"):
+        if found.get("has_layer_names") or found.get("weight_groups") or path.name.endswith(".weights.h5"):
             saved = f" by Keras {meta['keras_version']}" if meta.get("keras_version") else ""
             raise ModelFileError(
                 f"{path}: holds only weights (saved with save_weights{saved}): no architecture to check; "
                 "check the model file or its to_json() instead"
             )
         raise ModelFileError(f"{path}: an HDF5 file without a 'model_config' attribute: not a Keras model file")
-    text = _text(raw) or ""
-    data = _loads(text, f"{path}: model_config")
+    data = _loads(raw, f"{path}: model_config")
     notes = []
     if path.suffix.lower() == ".keras":
         notes.append("an HDF5 file under a .keras name (Keras 2's model.save('x.keras') wrote HDF5): read as HDF5")
@@ -295,6 +384,194 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+#: The child process that reads HDF5 attributes (``python -c``; argv[1] is the size limit).  Its
+#: address space is capped, each request is one JSON line (a path) and each answer one JSON line.
+_HDF5_CHILD = r"""
+import json, math, os, signal, sys
+try:
+    import h5py
+except ImportError:
+    print(json.dumps({"fatal": "reading HDF5 files needs h5py, which is not installed"}), flush=True)
+    sys.exit(0)
+try:
+    import resource
+    with open("/proc/self/statm") as statm:
+        used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    cap = used + 4 * int(sys.argv[1]) + 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+except (ImportError, OSError, ValueError):
+    pass
+LIMIT = int(sys.argv[1])
+
+def text(value):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+def read(path):
+    with h5py.File(path, "r") as handle:
+        attrs = handle.attrs
+        out = {"has_layer_names": "layer_names" in attrs}
+        for key in ("model_config", "keras_version", "backend"):
+            if key not in attrs:
+                continue
+            aid = attrs.get_id(key)
+            size = aid.get_storage_size()
+            if size > LIMIT:
+                return {"limit": [key, size]}
+            count = math.prod(aid.shape) if aid.shape else 1
+            if count != 1:
+                return {"not_text": [key, count]}
+            value = attrs[key]
+            if getattr(value, "shape", None) == (1,):
+                value = value[0]
+            value = text(value)
+            if len(value) > LIMIT:
+                return {"limit": [key, len(value)]}
+            out[key] = value
+        if "model_config" not in out:
+            try:
+                out["weight_groups"] = "layers" in handle or "vars" in handle
+            except Exception:
+                out["weight_groups"] = False
+        return out
+
+print("ready", flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    # past the parent's time bound the parent has given up: SIGALRM's default action ends this
+    # process even inside a loop of the HDF5 library (and when the parent is gone)
+    signal.alarm(math.ceil(request["seconds"]) + 2)
+    try:
+        reply = {"ok": read(request["path"])}
+    except MemoryError:
+        reply = {"error": "MemoryError: more memory than a model configuration needs"}
+    except Exception as exc:
+        reply = {"error": f"{type(exc).__name__}: {exc}"}
+    signal.alarm(0)
+    sys.stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class _Hdf5Reader:
+    """HDF5 attributes read in a child process: a corrupt HDF5 file can crash the HDF5 library
+    or send it into an endless loop (one in thirty byte-mutated Keras ``.h5`` files does), which
+    here ends in one line after :data:`HDF5_SECONDS`.  The child is started on first use and kept
+    for the next file; one that crashed or timed out is replaced."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.pending = b""
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        proc, self.proc, self.pending = self.proc, None, b""
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if proc is not None:
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()
+
+    def _start(self, path: Path) -> None:
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONIOENCODING": "utf-8"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HDF5_CHILD, str(MAX_CONFIG_BYTES)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        first = self._line(path, HDF5_START_SECONDS)
+        if first != b"ready":
+            reply = _json_reply(first)
+            self.close()
+            raise ModelFileError(f"{path}: {reply.get('fatal') or 'the HDF5 reader process did not start'}")
+
+    def _line(self, path: Path, seconds: float) -> bytes:
+        """The child's next line, within ``seconds``; a crash or a timeout is a ModelFileError."""
+        proc = self.proc
+        assert proc is not None and proc.stdout is not None
+        fd = proc.stdout.fileno()
+        most = 8 * MAX_CONFIG_BYTES + 4096  # a JSON-escaped configuration at the size limit
+        deadline = time.monotonic() + seconds
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while b"\n" not in self.pending:
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    self.close()
+                    raise ModelFileError(
+                        f"{path}: reading its HDF5 attributes took over {seconds:g} s (a corrupt HDF5 file can loop the "
+                        "HDF5 library): not read"
+                    )
+                chunk = os.read(fd, 1024 * 1024)
+                if not chunk:
+                    code = proc.wait()
+                    self.close()
+                    how = (
+                        f"signal {signal.Signals(-code).name}" if code < 0 and -code in signal.valid_signals() else f"exit {code}"
+                    )
+                    raise ModelFileError(f"{path}: the HDF5 library crashed reading it ({how}): a corrupt HDF5 file")
+                self.pending += chunk
+                if len(self.pending) > most:
+                    self.close()
+                    raise LimitError(f"{path}: HDF5 attributes of more than {most:,} bytes, over the limit")
+        line, _, self.pending = self.pending.partition(b"\n")
+        return line
+
+    def read(self, path: Path) -> dict[str, Any]:
+        """``model_config``, ``keras_version``, ``backend`` (text or absent), ``has_layer_names``
+        and ``weight_groups``; a file h5py refuses, or an attribute past the limits, is a
+        ModelFileError / LimitError naming the file and the attribute."""
+        with self.lock:
+            done = False
+            try:
+                if self.proc is None or self.proc.poll() is not None:
+                    self.close()
+                    self._start(path)
+                assert self.proc is not None and self.proc.stdin is not None
+                try:
+                    request = {"path": os.path.abspath(path), "seconds": HDF5_SECONDS}
+                    self.proc.stdin.write(json.dumps(request).encode("utf-8", "surrogateescape") + b"\n")
+                    self.proc.stdin.flush()
+                except (BrokenPipeError, OSError):
+                    self.close()
+                    raise ModelFileError(f"{path}: the HDF5 reader process ended before reading it") from None
+                reply = _json_reply(self._line(path, HDF5_SECONDS))
+                done = True
+            finally:
+                if not done:
+                    self.close()
+        found = reply.get("ok")
+        if "error" in reply or not isinstance(found, dict):
+            text = " ".join(str(reply.get("error") or "no answer").split())[:300]
+            raise ModelFileError(f"{path}: an HDF5 file h5py cannot read ({text})")
+        if "limit" in found:
+            key, size = found["limit"]
+            limits.check_size(f"{path}: its HDF5 attribute {key}", int(size), MAX_CONFIG_BYTES, "a model configuration")
+        if "not_text" in found:
+            key, count = found["not_text"]
+            raise ModelFileError(f"{path}: its HDF5 attribute {key} is an array of {count:,} values, not a JSON string")
+        return found
+
+
+def _json_reply(line: bytes) -> dict[str, Any]:
+    try:
+        reply = json.loads(line.decode("utf-8", "replace"))
+    except ValueError:
+        return {}
+    return reply if isinstance(reply, dict) else {}
+
+
+_HDF5 = _Hdf5Reader()
+atexit.register(_HDF5.close)
+
+
 # -- SavedModel (Keras 2) ---------------------------------------------------------------------
 
 
@@ -307,14 +584,25 @@ def _read_savedmodel(path: Path) -> ModelFile:
                 "or Keras ≤ 2.4): it holds TensorFlow graphs, not a Keras layer configuration"
             )
         raise ModelFileError(f"{path}: a directory that is not a SavedModel (no keras_metadata.pb or saved_model.pb)")
-    raw = meta_path.read_bytes()
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{meta_path}: {len(raw):,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit")
     try:
-        nodes = _saved_metadata_nodes(raw)
+        raw = limits.read_file_bounded(meta_path, MAX_CONFIG_BYTES, "a model configuration (keras_metadata.pb)")
+    except OSError as exc:
+        raise ModelFileError(f"{meta_path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        root = None
+        for count, node in enumerate(_saved_metadata_nodes(raw), 1):
+            if node.get(3) == "root":
+                root = node
+                break
+            if count >= MAX_SAVED_OBJECTS:
+                raise LimitError(
+                    f"{meta_path}: more than {MAX_SAVED_OBJECTS:,} objects before its root, over the limit "
+                    f"(ten per layer of the {limits.MAX_LAYERS:,}-layer limit)"
+                )
+    except LimitError:
+        raise
     except ValueError as exc:
         raise ModelFileError(f"{meta_path}: not a Keras SavedMetadata protobuf ({exc})") from None
-    root = next((n for n in nodes if n.get(3) == "root"), None)
     if root is None:
         raise ModelFileError(f"{meta_path}: no 'root' object in the Keras metadata")
     where = f"{meta_path}: root metadata"
@@ -346,10 +634,9 @@ def _varint(buf: bytes, i: int) -> tuple[int, int]:
             raise ValueError("varint too long")
 
 
-def _fields(buf: bytes) -> list[tuple[int, Any]]:
-    """The (field number, value) pairs of one protobuf message: varints as int, length-delimited
-    fields as bytes (fixed-width fields are skipped)."""
-    out: list[tuple[int, Any]] = []
+def _fields(buf: bytes) -> Iterator[tuple[int, Any]]:
+    """The (field number, value) pairs of one protobuf message, one at a time: varints as int,
+    length-delimited fields as bytes (fixed-width fields are skipped)."""
     i = 0
     while i < len(buf):
         key, i = _varint(buf, i)
@@ -367,31 +654,29 @@ def _fields(buf: bytes) -> list[tuple[int, Any]]:
             value, i = None, i + 4
         else:
             raise ValueError(f"unsupported wire type {wire}")
-        out.append((number, value))
-    return out
+        yield number, value
 
 
-def _saved_metadata_nodes(raw: bytes) -> list[dict[int, Any]]:
+def _saved_metadata_nodes(raw: bytes) -> Iterator[dict[int, Any]]:
     """``SavedMetadata { repeated SavedObject nodes = 1; }``, ``SavedObject { int32 node_id = 2;
     string node_path = 3; string identifier = 4; string metadata = 5; }`` (tf-keras
-    ``protobuf/saved_metadata.proto``)."""
-    nodes = []
+    ``protobuf/saved_metadata.proto``), one node at a time (a file of millions of tiny fields is
+    never held as a list)."""
     for number, value in _fields(raw):
         if number == 1 and isinstance(value, bytes):
             node: dict[int, Any] = {}
             for n, v in _fields(value):
                 node[n] = v.decode("utf-8", errors="replace") if n in (3, 4) and isinstance(v, bytes) else v
-            nodes.append(node)
-    return nodes
+            yield node
 
 
 # -- the configuration --------------------------------------------------------------------------
 
 
 def _subclassed(path: Path, class_name: str, module: str) -> ModelFileError:
-    where = f" (module {module})" if module else ""
+    where = f" (module {module[:200]})" if module else ""
     return ModelFileError(
-        f"{path}: holds a subclassed model, class {class_name}{where}: its layers are created by its Python code "
+        f"{path}: holds a subclassed model, class {class_name[:200]}{where}: its layers are created by its Python code "
         "(__init__/call), so the file has no layer graph to check; check a Functional or Sequential version, "
         "or the sub-layers one by one with paramproof explain"
     )
@@ -408,6 +693,38 @@ def _untuple(value: Any) -> Any:
     return value
 
 
+def engine_failure(path: Path, exc: BaseException, doing: str = "describing", who: str = "the engine") -> str:
+    """One line for an exception the engine should not raise (a paramproof bug), naming the file,
+    the layer being handled when the traceback's frames say (a local ``entry``/``spec``/``layer``)
+    and the innermost frame: ``PATH: the engine failed describing this configuration at layer
+    'dense' (a paramproof bug, please report it): KeyError: 'units' (_graph.py:123 _walk)``."""
+    tb, frames = exc.__traceback__, []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    layer = None
+    for frame in reversed(frames):
+        for key in ("entry", "spec", "layer", "layer_config"):
+            value = frame.tb_frame.f_locals.get(key)
+            if isinstance(value, Mapping):
+                body = value.get("config")
+                value = value.get("name") or (body.get("name") if isinstance(body, Mapping) else None)
+            else:
+                value = getattr(value, "name", None)
+            if isinstance(value, str) and value:
+                layer = value[:80]
+                break
+        if layer is not None:
+            break
+    where = ""
+    if frames:
+        code = frames[-1].tb_frame.f_code
+        where = f" ({Path(code.co_filename).name}:{frames[-1].tb_lineno} {code.co_name})"
+    at = f" at layer {layer!r}" if layer else ""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    return f"{path}: {who} failed {doing} this configuration{at} (a paramproof bug, please report it): {text}{where}"
+
+
 def _from_config(
     path: Path,
     data: Any,
@@ -416,6 +733,7 @@ def _from_config(
     meta: Mapping[str, Any] | None = None,
 ) -> ModelFile:
     meta = dict(meta or {})
+    limits.check_layers(data, str(path))
     if isinstance(data, Mapping):
         for key in ("keras_version", "backend"):
             if not meta.get(key) and data.get(key):
@@ -426,6 +744,8 @@ def _from_config(
         except ValueError as exc:
             text = " ".join(str(exc).split())
             raise ModelFileError(text if str(path) in text else f"{path}: {text}") from None
+        except Exception as exc:  # noqa: BLE001 - an engine bug must not end the command in a traceback
+            raise ModelFileError(engine_failure(path, exc, "converting")) from None
         data = upgraded.config
         notes = [*notes, *upgraded.notes]
     if not isinstance(data, Mapping):
@@ -486,6 +806,11 @@ def _strip_spec(spec: Any) -> Any:
     return spec
 
 
+def _integral(value: Any) -> bool:
+    """An int, or a float that int() takes (not NaN or an infinity, which JSON files can hold)."""
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
     """A Keras 1/2 configuration as Keras 3 builds it: each layer of a model that has no ``module``
     goes through ``keras/src/legacy/saving/saving_utils.py: model_from_config``, which turns an
@@ -507,13 +832,13 @@ def as_keras3_reads_it(config: Mapping[str, Any]) -> dict[str, Any]:
         if spec.get("class_name") == "InputLayer" and body.get("batch_input_shape") is not None:
             body["batch_shape"] = body.pop("batch_input_shape")
         axis = body.get("axis")
-        if isinstance(axis, list) and len(axis) == 1 and isinstance(axis[0], (int, float)):
+        if isinstance(axis, list) and len(axis) == 1 and _integral(axis[0]):
             body["axis"] = int(axis[0])
-        elif isinstance(axis, float):
+        elif isinstance(axis, float) and _integral(axis):
             body["axis"] = int(axis)
         return spec
 
     return convert(view)  # type: ignore[no-any-return]
 
 
-__all__ = ["ModelFile", "ModelFileError", "is_keras3_config", "read_model_file"]
+__all__ = ["ModelFile", "ModelFileError", "engine_failure", "is_keras3_config", "read_model_file"]

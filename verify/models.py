@@ -180,8 +180,55 @@ def _lambda_output_shape(config: Mapping[str, Any]) -> Any:
 
 
 def _layer_specs(model_config: Mapping[str, Any]) -> list[dict[str, Any]]:
-    layers = (model_config.get("config") or {}).get("layers")
+    body = model_config.get("config")
+    layers = body.get("layers") if isinstance(body, Mapping) else None
     return layers if isinstance(layers, list) else []
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for a refusal (a hostile value may be huge)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _model_label(model_config: Mapping[str, Any]) -> str:
+    body = model_config.get("config")
+    name = body.get("name") if isinstance(body, Mapping) else None
+    return f"model {name!r}" if isinstance(name, str) else "the model"
+
+
+def _checked_specs(model_config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """:func:`_layer_specs`, each checked to be what the Keras preparation reads: a mapping whose
+    ``class_name`` is a string and whose ``config`` (and ``name``, where present) is a mapping (a
+    string).  Anything else is refused as the engine refuses it, with a :class:`ModelLoadError`
+    naming the layer and the bad value, never an AttributeError or TypeError on the way to Keras."""
+    if "config" in model_config and not isinstance(model_config["config"], Mapping):
+        raise ModelLoadError(f"the model's 'config' must be a mapping, got {_short(model_config['config'])}")
+    specs = _layer_specs(model_config)
+    model = _model_label(model_config)
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, Mapping):
+            raise ModelLoadError(
+                f"{model}: layers[{i}] is not a layer config {{'class_name': ..., 'config': {{...}}}}: {_short(spec)}"
+            )
+        config = spec.get("config")
+        raw_name = spec.get("name")
+        if raw_name is None and isinstance(config, Mapping):
+            raw_name = config.get("name")
+        label = f"layers[{i}] {raw_name!r}" if isinstance(raw_name, str) else f"layers[{i}]"
+        if not isinstance(spec.get("class_name"), str):
+            raise ModelLoadError(f"{model}: {label}: 'class_name' must be a string, got {_short(spec.get('class_name'))}")
+        if config is not None and not isinstance(config, Mapping):
+            raise ModelLoadError(f"{model}: {label} ({spec['class_name']}): 'config' must be a mapping, got {_short(config)}")
+        for where, value in (("name", spec.get("name")), ("config name", (config or {}).get("name"))):
+            if value is not None and not isinstance(value, str):
+                raise ModelLoadError(
+                    f"{model}: {label} ({spec['class_name']}): its {where} must be a string, got {_short(value)}"
+                )
+    return specs
 
 
 def _walk_specs(value: Any) -> Iterable[Mapping[str, Any]]:
@@ -313,6 +360,15 @@ def _spec_name(spec: Mapping[str, Any]) -> str:
 def _stand_in_spec(spec: Mapping[str, Any], keras3: bool) -> dict[str, Any]:
     config = spec.get("config") or {}
     shape = _lambda_output_shape(config)
+    if shape is None:
+        # Every Lambda of the model's layers (at any depth inside them) without a literal shape is
+        # opaque and pruned before this; one elsewhere (an inbound node, a build config) is never
+        # handed to Keras either.
+        name = config.get("name")
+        raise ModelLoadError(
+            f"Lambda {_short(name)} outside the layers' configs (in an inbound node or another field) has no literal "
+            f"output_shape ({_short(config.get('output_shape'))}): its code is never run, so Keras is not given it"
+        )
     new = {k: v for k, v in spec.items() if k not in ("module", "registered_name", "class_name", "config")}
     new["class_name"] = STAND_IN
     if keras3:
@@ -354,18 +410,18 @@ class SafeConfig:
 def sanitise(model_config: Mapping[str, Any], *, keras3: bool, version: str | None = None) -> SafeConfig:
     """See the module docstring.  Works on Keras 3 and Keras 2 configs, Sequential and Functional.
     With ``version``, custom classes (and classes that Keras version lacks) are set aside too."""
-    specs = _layer_specs(model_config)
+    specs = _checked_specs(model_config)
     opaque: dict[str, str] = {}
     for spec in specs:
         reason = _opaque_reason(spec, version)
         if reason is not None:
             opaque[_spec_name(spec)] = reason
     stand_ins = frozenset(_spec_name(s) for s in specs if s.get("class_name") == "Lambda" and _spec_name(s) not in opaque)
-    has_lambda = any(s.get("class_name") == "Lambda" for s in _walk_specs(model_config.get("config") or {}))
+    has_lambda = any(s.get("class_name") == "Lambda" for s in _walk_specs(model_config))
     if not opaque and not has_lambda:
         return SafeConfig(dict(model_config), {}, False)
     config = copy.deepcopy(dict(model_config))
-    specs = _layer_specs(config)
+    specs = _checked_specs(config)
     pruned: dict[str, str] = dict(opaque)
     if model_config.get("class_name") == "Sequential":
         cut = next((i for i, s in enumerate(specs) if _spec_name(s) in opaque), None)
@@ -396,7 +452,9 @@ def sanitise(model_config: Mapping[str, Any], *, keras3: bool, version: str | No
 def _prune_functional(config: dict[str, Any], specs: list[dict[str, Any]], removed: set[str]) -> None:
     """Drop ``removed`` layers; the model's outputs become its surviving outputs plus every
     surviving tensor a removed layer consumed, so the upstream part is still built."""
-    body = config["config"]
+    body = config.get("config")
+    if not isinstance(body, dict):  # no layers to prune (a config :mod:`verify.modelfile` refuses)
+        return
     outputs: list[Any] = []
 
     def add(ref: Any) -> None:
@@ -415,11 +473,19 @@ def _prune_functional(config: dict[str, Any], specs: list[dict[str, Any]], remov
     body["output_layers"] = outputs
 
 
-def _refs(value: Any) -> list[list[Any]]:
-    """``output_layers`` as a list of [layer, node, tensor] (a single ref is allowed by Keras)."""
+def _refs(value: Any, what: str = "output_layers") -> list[list[Any]]:
+    """``output_layers`` (``input_layers``) as a list of [layer, node, tensor] (a single ref is
+    allowed by Keras).  Entries that are not lists of three are skipped, as before; one whose layer
+    is not a name is refused (:class:`ModelLoadError`), as Keras and the engine refuse it."""
     if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
         return [list(value)]
-    return [list(v) for v in value or [] if isinstance(v, list) and len(v) >= 3]
+    if not isinstance(value, list):
+        return []
+    refs = [list(v) for v in value if isinstance(v, list) and len(v) >= 3]
+    for ref in refs:
+        if not isinstance(ref[0], str):
+            raise ModelLoadError(f"{what} entry {_short(ref)} is not [layer name, node index, tensor index]")
+    return refs
 
 
 def _node_refs(value: Any) -> list[list[Any]]:
@@ -450,31 +516,42 @@ def override_input_shapes(model_config: Mapping[str, Any], shapes: Sequence[Shap
     rebuild the model on them: the InputLayers' batch shape (Functional), or the first layer's /
     the build shape (Sequential)."""
     config: dict[str, Any] = _without_build_configs(copy.deepcopy(dict(model_config)))
-    body = config.setdefault("config", {})
-    specs = _layer_specs(config)
+    if config.get("config") is None:
+        config["config"] = {}
+    specs = _checked_specs(config)
+    body = config["config"]
     key = "batch_shape" if keras3 else "batch_input_shape"
     if config.get("class_name") == "Sequential":
         if len(shapes) != 1:
             raise ModelLoadError(f"a Sequential model has one input; got {len(shapes)} --input-shape values")
         body["build_input_shape"] = list(shapes[0])
         if specs:
-            first = specs[0].setdefault("config", {})
+            first = _layer_config(specs[0])
             for k in ("batch_shape", "batch_input_shape", "shape", "input_shape"):
                 first.pop(k, None)
             first[key] = list(shapes[0])
         return config
-    inputs = [ref[0] for ref in _refs(body.get("input_layers"))]
+    inputs = [ref[0] for ref in _refs(body.get("input_layers"), "input_layers")]
     if len(inputs) != len(shapes):
-        raise ModelLoadError(
-            f"the model has {len(inputs)} input(s) ({', '.join(inputs)}); got {len(shapes)} --input-shape value(s)"
-        )
+        named = ", ".join(n if n.isprintable() and len(n) <= 200 else _short(n) for n in inputs[:20])
+        more = f", … {len(inputs) - 20} more" if len(inputs) > 20 else ""
+        raise ModelLoadError(f"the model has {len(inputs)} input(s) ({named}{more}); got {len(shapes)} --input-shape value(s)")
     by_name = {_spec_name(s): s for s in specs}
     for name, shape in zip(inputs, shapes):
-        layer = by_name[name].setdefault("config", {})
+        if name not in by_name:
+            raise ModelLoadError(f"{_model_label(config)}: input layer {name!r} (input_layers) is not one of its layers")
+        layer = _layer_config(by_name[name])
         for k in ("batch_shape", "batch_input_shape", "shape", "input_shape"):
             layer.pop(k, None)
         layer[key] = list(shape)
     return config
+
+
+def _layer_config(spec: dict[str, Any]) -> dict[str, Any]:
+    """A (checked) layer spec's ``config``, made an empty one where it is absent or null."""
+    if spec.get("config") is None:
+        spec["config"] = {}
+    return spec["config"]  # type: ignore[no-any-return]
 
 
 def _without_build_configs(value: Any) -> Any:
@@ -585,10 +662,13 @@ def load_model_file(env: KerasEnv, model_file: ModelFile, input_shapes: Sequence
     serialized = model_file.keras3_serialized
     if keras3_format and not env.is_keras3:
         raise ModelLoadError(f"{path}: a Keras 3 configuration: Keras {env.version} cannot read it")
-    safe = sanitise(model_file.config, keras3=serialized, version=env.version)
-    target = _without_compile_config(safe.config)
-    if input_shapes:
-        target = override_input_shapes(target, input_shapes, keras3=keras3_format)
+    try:
+        safe = sanitise(model_file.config, keras3=serialized, version=env.version)
+        target = _without_compile_config(safe.config)
+        if input_shapes:
+            target = override_input_shapes(target, input_shapes, keras3=keras3_format)
+    except ModelLoadError as exc:  # a malformed configuration, refused before Keras sees it
+        raise ModelLoadError(f"{path}: {exc}") from None
     if not [s for s in _layer_specs(target) if s.get("class_name") != "InputLayer"]:
         first = next(iter(safe.pruned.items()), ("", ""))
         raise NothingToBuild(f"{path}: nothing left to build once {first[0]!r} is set aside ({first[1]})", safe.pruned)
