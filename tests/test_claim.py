@@ -278,6 +278,8 @@ def test_every_kind_of_line_break_is_refused_with_its_column(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 @example("\x850")
+@example("\xa00")  # a leading no-break space (pasted from a web page): two UTF-8 bytes, one character
+@example("\u2003units * 2 == params")
 def test_fuzzed_text_is_refused_or_safe(text):
     _check(text)
 

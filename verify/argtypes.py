@@ -4,13 +4,23 @@ was wrong with the value."""
 from __future__ import annotations
 
 import argparse
+import math
+
+#: The longest --timeout (a year): select() under the pool refuses an infinite or a huge wait.
+MAX_SECONDS = 365 * 24 * 3600
+
+
+def _cut(text: str) -> str:
+    return repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text):,} characters)"
 
 
 def positive_int(text: str) -> int:
+    if len(text.strip().lstrip("+-").replace("_", "").lstrip("0")) > 18:
+        raise argparse.ArgumentTypeError(f"{_cut(text)} is more than 18 digits long, past any count this takes")
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{_cut(text)} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be at least 1")
     return value
@@ -20,7 +30,9 @@ def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(f"{_cut(text)} is not a number of seconds") from None
+    if not math.isfinite(value) or value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"{_cut(text)} must be a finite number of seconds, at most {MAX_SECONDS:,}")
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{value} must be more than 0")
     return value

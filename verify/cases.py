@@ -8,15 +8,18 @@ lines still run.
 from __future__ import annotations
 
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from formulas import KerasVersion, as_shape, is_multi
+
+from . import limits
 
 #: ``keras>=3``, ``<3.15``, ``>=3.16.0.dev2026102704`` (a keras-nightly build: compared as 3.16.0,
 #: so the release that follows it satisfies the same condition).
@@ -127,9 +130,27 @@ def builtin_paths() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".jsonl"))
 
 
+#: Characters that would break a one-line message (control characters, Unicode line breaks) or
+#: could not be printed at all (the lone surrogates that stand for bytes of a file name that are
+#: not UTF-8), shown escaped.
+_UNPRINTABLE = (
+    {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)}
+    | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+    | {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}
+    | {c: f"\\u{c:04x}" for c in (*range(0xD800, 0xDC80), *range(0xDD00, 0xE000))}
+)
+
+
+def printable(text: str) -> str:
+    """``text`` (a file name, an excerpt of a line) with what would break a one-line message or
+    a terminal escaped: control characters, line breaks, lone surrogates."""
+    return text.translate(_UNPRINTABLE)
+
+
 def _excerpt(text: str) -> str:
     text = text.strip()
-    return text if len(text) <= 120 else text[:117] + "..."
+    text = text if len(text) <= 120 else text[:117] + "..."
+    return printable(text)
 
 
 def parse_case(obj: Any, where: str, raw: str = "") -> Case:
@@ -315,50 +336,145 @@ def _fits(concrete: Any, declared: Any) -> bool:
 def _display(path: Path) -> str:
     """The path as a person typed it, relative to the working directory where it can be."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        return printable(str(path.resolve().relative_to(Path.cwd().resolve())))
+    except (ValueError, OSError, RuntimeError):  # elsewhere; a loop of symbolic links
+        return printable(str(path))
+
+
+def _size(n: int) -> str:
+    """``64 MiB``, or ``1,000 bytes`` where it is no whole number of MiB."""
+    mib = 1024 * 1024
+    return f"{n // mib:,} MiB" if n >= mib and n % mib == 0 else f"{n:,} bytes"
+
+
+def _decode_error(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """``not UTF-8 text (byte 0xff at column 12)``: where the first bad byte of a line is."""
+    return f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
 
 
 def load_cases(paths: Iterable[Path | str]) -> tuple[list[Case], list[str]]:
-    """All usable cases of ``paths`` in order, and one message per unusable line or file."""
+    """All usable cases of ``paths`` in order, and one message per unusable line or file.
+
+    Each file is read a line at a time, in bytes, within :mod:`verify.limits`: a line longer than
+    ``MAX_CONFIG_BYTES``, not UTF-8, not JSON, nested past ``MAX_JSON_DEPTH``, with an integer past
+    int64 or a string past ``MAX_STRING_CHARS`` is one problem naming ``file:line`` and the limit,
+    and the file's other lines still load.  A file over ``MAX_CASE_FILE_BYTES`` is refused whole;
+    past ``MAX_CASES`` cases (all files together) the rest is not read."""
     cases: list[Case] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
     for path in paths:
         path = Path(path)
+        shown = _display(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: cannot read cases: {exc}")
+            handle = path.open("rb")
+        except OSError as exc:
+            problems.append(f"{shown}: cannot read cases: {exc.strerror or exc}")
             continue
-        for number, line in enumerate(text.splitlines(), start=1):
+        with handle:
+            try:
+                size = os.fstat(handle.fileno()).st_size
+            except OSError:  # pragma: no cover - an open file always has a status
+                size = 0
+            if size > limits.MAX_CASE_FILE_BYTES:
+                problems.append(str(limits.over_size(shown, size, limits.MAX_CASE_FILE_BYTES, "a case file")))
+                continue
+            if not _load_lines(handle, shown, cases, problems, seen):
+                return cases, problems
+    return cases, problems
+
+
+class _Budget:
+    """A binary file's ``readline`` that stops past ``limit`` bytes in all (a pipe, a device such
+    as /dev/zero, a file growing while it is read: their size said nothing)."""
+
+    def __init__(self, handle: IO[bytes], limit: int) -> None:
+        self.handle, self.limit, self.total = handle, limit, 0
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.total > self.limit:
+            raise _OverBudget
+        chunk = self.handle.readline(size)
+        self.total += len(chunk)
+        return chunk
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _over_file_limit() -> str:
+    return f"more than {_size(limits.MAX_CASE_FILE_BYTES)} read, the limit for a case file; the rest is not read"
+
+
+def _load_lines(handle: IO[bytes], shown: str, cases: list[Case], problems: list[str], seen: dict[str, str]) -> bool:
+    """The cases of one open file into ``cases``/``problems``; False once ``MAX_CASES`` is reached
+    (nothing more is read, from this file or the next)."""
+    budget = _Budget(handle, limits.MAX_CASE_FILE_BYTES)
+    lines = limits.bounded_lines(budget, limits.MAX_CONFIG_BYTES)  # type: ignore[arg-type]
+    number = 0
+    try:
+        for number, raw in lines:
+            where = f"{shown}:{number}"
+            if budget.total > limits.MAX_CASE_FILE_BYTES:
+                problems.append(f"{where}: {_over_file_limit()}")
+                return True
+            if raw is None:
+                problems.append(f"{where}: a line longer than {_size(limits.MAX_CONFIG_BYTES)}, the limit for one case line")
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(f"{where}: {_decode_error(raw, exc)}: {_excerpt(raw[:480].decode('utf-8', 'replace'))}")
+                continue
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            where = f"{_display(path)}:{number}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno}): {_excerpt(line)}")
-                continue
-            try:
-                case = parse_case(obj, where, line)
-            except CaseError as exc:
-                problems.append(str(exc))
+            if len(cases) >= limits.MAX_CASES:
+                problems.append(f"{where}: more than {limits.MAX_CASES:,} cases, the limit for one run; the rest is not read")
+                return False
+            case = _line_case(line, where, problems)
+            if case is None:
                 continue
             if case.id in seen:
                 problems.append(f"{where}: duplicate case id {case.id!r} (first at {seen[case.id]})")
                 continue
             seen[case.id] = where
             cases.append(case)
-    return cases, problems
+    except _OverBudget:  # inside a line too long to keep, the line after ``number``
+        problems.append(f"{shown}:{number + 1}: {_over_file_limit()}")
+    except OSError as exc:  # a read error part-way (a folder given as a file, a device gone)
+        problems.append(f"{shown}: cannot read cases: {exc.strerror or exc}")
+    return True
+
+
+def _line_case(line: str, where: str, problems: list[str]) -> Case | None:
+    """The case of one decoded line, or None with its problem recorded."""
+    try:
+        obj = limits.loads(line, where)
+    except json.JSONDecodeError as exc:
+        problems.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno}): {_excerpt(line)}")
+        return None
+    except limits.LimitError as exc:
+        problems.append(str(exc))
+        return None
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:  # "\\udcff": valid JSON, but no text (and no report could hold it)
+        problems.append(f"{where}: a lone surrogate {exc.object[exc.start]!a} in a string: not Unicode text")
+        return None
+    try:
+        return parse_case(obj, where, line)
+    except CaseError as exc:
+        problems.append(str(exc))
+        return None
 
 
 def parse_shard(text: str) -> tuple[int, int]:
     """``"2/4"`` → (2, 4): the second of four shards.  A ValueError names what is wrong."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    match = re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", text)
     if not match:
-        raise ValueError(f"shard {text!r} is not I/N (for example 1/4)")
+        shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text):,} characters)"
+        raise ValueError(f"shard {shown} is not I/N (for example 1/4; I and N of at most 9 digits)")
     index, count = int(match.group(1)), int(match.group(2))
     if count < 1 or not 1 <= index <= count:
         raise ValueError(f"shard {text!r}: I must be between 1 and N, and N at least 1")

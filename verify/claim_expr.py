@@ -138,6 +138,9 @@ class Expr:
                 if value is None:
                     return node
                 constant: Any = _display_constant(value)  # ast.Constant's stubs know no tuples
+                if isinstance(constant, Fraction):
+                    ratio = ast.BinOp(ast.Constant(constant.numerator), ast.Div(), ast.Constant(constant.denominator))
+                    return ast.copy_location(ratio, node)
                 return ast.copy_location(ast.Constant(value=constant), node)
 
         tree = Substitute().visit(_copy(self.tree))
@@ -167,7 +170,10 @@ def format_value(value: Value) -> str:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return str(value.numerator)
-        return f"{value} ({float(value):.6g})"
+        try:
+            return f"{value} ({float(value):.6g})"
+        except OverflowError:  # past a float (about 1e308): the fraction alone
+            return str(value)
     if isinstance(value, float):
         return f"{value:.10g}"
     if isinstance(value, tuple):
@@ -179,7 +185,12 @@ def _display_constant(value: Value) -> object:
     if isinstance(value, tuple):
         return tuple(_display_constant(v) for v in value)
     if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
+        if value.denominator == 1:
+            return value.numerator
+        try:
+            return float(value)
+        except OverflowError:  # past a float: shown as the division it is
+            return value
     return value
 
 
@@ -224,13 +235,15 @@ def parse(text: str, *, allowed_names: Iterable[str] | None = None, what: str = 
         raise ClaimSyntaxError(f"cannot parse the {what}: {exc.msg}", text, offset + exc.offset) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
         raise ClaimSyntaxError(f"cannot parse the {what}: {type(exc).__name__}: {exc}", text) from None
-    if offset:
+    # The tree's columns count UTF-8 bytes: a leading U+00A0 is one character but two bytes.
+    shift = len(text[:offset].encode("utf-8", errors="surrogatepass"))
+    if shift:
         for node in ast.walk(tree):
             if hasattr(node, "col_offset"):
-                node.col_offset += offset
+                node.col_offset += shift
                 end = getattr(node, "end_col_offset", None)
                 if end is not None:
-                    setattr(node, "end_col_offset", end + offset)  # noqa: B010
+                    setattr(node, "end_col_offset", end + shift)  # noqa: B010
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise ClaimSyntaxError(f"the {what} has {nodes} syntax nodes; at most {MAX_NODES} are accepted", text)

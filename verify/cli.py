@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -99,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
             "same Keras version and backend (shards), and write matrix.csv (one row per case; per run the status, "
             "observed parameters and output shape) and matrix.md (the runs, then every case whose observed result "
             "differs between runs, with its known explanation). Exit 0 when every difference is explained and no "
-            "backends disagree, 1 otherwise, 2 when there is nothing to merge."
+            "backends disagree, 1 otherwise, 2 when there is nothing to merge or a run folder cannot be read "
+            "(the others are still merged)."
         ),
     )
     matrix.add_argument(
@@ -269,36 +271,72 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """An argument as a message quotes it: repr, cut to ``limit`` characters."""
+    return repr(text) if len(text) <= limit else f"{text[: limit - 20]!r}... ({len(text):,} characters)"
+
+
 def parse_params(params: Sequence[str]) -> dict[str, Any]:
+    """``key=value`` arguments as a config: each value JSON where it parses (within
+    :mod:`verify.limits`: depth, string length, int64), else the text itself."""
+    from .limits import MAX_STRING_CHARS, LimitError, loads
+
     config: dict[str, Any] = {}
     for item in params:
         key, sep, text = item.partition("=")
         if not sep or not key:
-            raise UsageError(f"config value {item!r} is not key=value")
+            raise UsageError(f"config value {_shown(item)} is not key=value")
+        if len(item) > MAX_STRING_CHARS:
+            raise UsageError(
+                f"config value {_shown(item)}: {len(item):,} characters, over the limit of {MAX_STRING_CHARS:,} for one key=value argument"
+            )
         try:
-            config[key] = json.loads(text)
+            config[key] = loads(text, f"config value {_shown(key, 40)}")
         except json.JSONDecodeError:
             config[key] = text
+        except LimitError as exc:
+            raise UsageError(str(exc)) from None
     return config
 
 
+def _dim(part: str, text: str, what: str) -> int:
+    """One dimension of ``what`` (``--input-shape``, ``--batch``): a whole number in int64."""
+    from .limits import MAX_INT
+
+    digits = part.lstrip("+-").replace("_", "")
+    if not (digits.isascii() and digits.isdigit()):
+        raise UsageError(f"{what} {_shown(text)}: {_shown(part, 30)} is not an integer or None")
+    if len(digits.lstrip("0")) > 19:
+        raise UsageError(f"{what} {_shown(text)}: {_shown(part, 30)} is past int64 (2^63 - 1), the limit for a dimension")
+    try:
+        value = int(part)
+    except ValueError:  # "1__0", "_1": what int() refuses
+        raise UsageError(f"{what} {_shown(text)}: {_shown(part, 30)} is not an integer or None") from None
+    if value > MAX_INT:
+        raise UsageError(f"{what} {_shown(text)}: {_shown(part, 30)} is past int64 (2^63 - 1), the limit for a dimension")
+    if value < 0:
+        raise UsageError(f"{what} {_shown(text)}: {value} is negative")
+    return value
+
+
 def parse_dims(text: str, batch: str | None) -> tuple[int | None, ...]:
+    """``--input-shape 224,224,3`` (``None``, ``null`` or ``?`` for an unknown dim) with the batch
+    axis first; at most :data:`verify.limits.MAX_RANK` dims in all."""
+    from .limits import MAX_RANK
+
+    parts = [p.strip() for p in text.replace("(", "").replace(")", "").split(",")]
+    parts = [p for p in parts if p]
+    if len(parts) + 1 > MAX_RANK:
+        raise UsageError(
+            f"--input-shape {_shown(text)}: rank {len(parts) + 1:,} with the batch axis, over the limit of {MAX_RANK} dimensions for one shape"
+        )
     dims: list[int | None] = []
-    for part in text.replace("(", "").replace(")", "").split(","):
-        part = part.strip()
-        if not part:
-            continue
+    for part in parts:
         if part.lower() in ("none", "null", "?"):
             dims.append(None)
             continue
-        try:
-            value = int(part)
-        except ValueError:
-            raise UsageError(f"--input-shape {text!r}: {part!r} is not an integer or None") from None
-        if value < 0:
-            raise UsageError(f"--input-shape {text!r}: {value} is negative")
-        dims.append(value)
-    batch_dim = None if batch in (None, "None", "none") else int(batch)  # type: ignore[arg-type]
+        dims.append(_dim(part, text, "--input-shape"))
+    batch_dim = None if batch is None or batch.strip().lower() in ("none", "null", "?") else _dim(batch.strip(), batch, "--batch")
     return (batch_dim, *dims)
 
 
@@ -437,7 +475,7 @@ def _execute(
 
     err = Console(stderr=True, soft_wrap=True)
     for problem in problems:
-        err.print(f"[red]bad input:[/] {problem}", highlight=False)
+        err.print(f"[red]bad input:[/] {escape(problem)}", highlight=False)
     order = {c.id: i for i, c in enumerate(cases)}
     journal = Journal(args.out, resume=args.resume)
     interrupted: int | None = None
@@ -474,7 +512,9 @@ def _execute(
             after(pool, results)
     except (KeyboardInterrupt, _Terminated):
         interrupted = 130
-        err.print(f"[yellow]interrupted[/]: {len(results)} finished case(s) kept in {args.out}; --resume finishes the rest")
+        err.print(
+            f"[yellow]interrupted[/]: {len(results)} finished case(s) kept in {escape(str(args.out))}; --resume finishes the rest"
+        )
     finally:
         signal.signal(signal.SIGTERM, previous)
         pool.close()
@@ -491,18 +531,20 @@ def _execute(
         table.add_column(status, justify="right")
     table.add_column("cases", justify="right")
     for fam, fam_counts in family_table(rows):
-        table.add_row(fam, *[str(fam_counts.get(s, "")) for s in present], str(sum(fam_counts.values())))
+        table.add_row(escape(fam), *[str(fam_counts.get(s, "")) for s in present], str(sum(fam_counts.values())))
     table.add_row("[bold]all[/]", *[f"[bold]{counts[s]}[/]" for s in present], f"[bold]{len(rows)}[/]")
     console.print(table)
     from .report import OK_STATUSES
 
     bad = [r for r in rows if r["status"] not in OK_STATUSES]
     for r in bad[:25]:
-        console.print(f"[red]{r['status']}[/] {r['case_id']} ({r['source']}): {r['detail']}", highlight=False)
+        what = f"{r['case_id']} ({r['source']}): {r['detail']}"
+        console.print(f"[red]{escape(str(r['status']))}[/] {escape(what)}", highlight=False)
     if len(bad) > 25:
-        console.print(f"… and {len(bad) - 25} more in {paths_written['discrepancies']}", highlight=False)
+        console.print(f"… and {len(bad) - 25} more in {paths_written['discrepancies']}", markup=False, highlight=False)
     console.print(
         f"reports: {paths_written['results']}, {paths_written['discrepancies']}, {paths_written['environment']}",
+        markup=False,
         highlight=False,
     )
     return rows, interrupted
@@ -547,6 +589,12 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         classes = list(args.layers)
     else:
         classes = sorted(c for c in spaces if c in set(formulas.supported(keras=_installed_keras_version())))
+    from .limits import MAX_CASES
+
+    if args.per_layer < 1 or args.per_layer * len(classes) > MAX_CASES:
+        raise UsageError(
+            f"--per-layer {args.per_layer:,} for {len(classes)} class(es): at least 1, and at most {MAX_CASES:,} cases in all, the limit for one run"
+        )
     cases, problems = draw(spaces, classes, args.per_layer, args.seed)
 
     def shrink_failures(pool: Any, results: list[Any]) -> None:
@@ -743,10 +791,14 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
 
     if not args.reports.is_dir():
         raise UsageError(f"{args.reports}: no such folder; run `make matrix` or `paramproof run --out {args.reports}/NAME` first")
+    problems: list[str] = []
     try:
-        runs = discover(args.reports)
+        runs = discover(args.reports, problems)
     except (DiffInputError, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    err = Console(stderr=True, soft_wrap=True)
+    for problem in problems:
+        err.print(f"paramproof: error: {problem}", markup=False, highlight=False)
     if not runs:
         raise UsageError(f"{args.reports}: no run folders (results.csv with environment.csv beside it) below it")
     out = args.out or args.reports
@@ -761,7 +813,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     for run in runs:
         statuses = [r["status"] for r in run.rows.values()]
         counts = [statuses.count(s) for s in ("match", "both_invalid", "known_issue", "skipped")]
-        table.add_row(run.label, str(len(statuses)), *map(str, counts), str(len(statuses) - sum(counts)))
+        table.add_row(escape(run.label), str(len(statuses)), *map(str, counts), str(len(statuses) - sum(counts)))
     console.print(table)
     unexplained = [d for d in diffs if "unexplained" in d.explanation]
     findings = [d for d in diffs if d.between_backends]
@@ -772,6 +824,7 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
         console.print(
             f"Keras {latest.keras} changes {len(changed)} case(s) against {before.keras}: "
             f"{len(changed) - len(open_new)} explained, {len(open_new)} unexplained",
+            markup=False,
             highlight=False,
         )
         for d in open_new:
@@ -785,7 +838,10 @@ def cmd_matrix(args: argparse.Namespace, console: Console) -> int:
     for d in unexplained[:20]:
         cells = grouped(runs, d.cells) if len(runs) > WIDE else " | ".join(d.cells)
         console.print(f"  unexplained: {d.case_id} ({d.layer}): {cells}", markup=False, highlight=False)
-    console.print(f"reports: {out / 'matrix.csv'}, {markdown}", highlight=False)
+    console.print(f"reports: {out / 'matrix.csv'}, {markdown}", markup=False, highlight=False)
+    if problems:
+        console.print(f"{len(problems)} run folder(s) could not be read; the other runs were merged", highlight=False)
+        return EXIT_USAGE
     return EXIT_DISCREPANCY if unexplained or findings else EXIT_OK
 
 

@@ -17,7 +17,6 @@ so shards of one session come together.  Two files are written:
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -26,8 +25,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .cases import version_satisfies
-from .diff import DiffInputError, read_results
+from formulas import KerasVersion
+
+from .cases import printable, version_satisfies
+from .diff import DiffInputError, csv_rows, read_results
 
 
 @dataclass
@@ -107,25 +108,60 @@ def shipped_differences() -> tuple[VersionDifference, ...]:
 
 
 def _environment(path: Path) -> dict[str, str]:
+    """component → version of a run's environment.csv (within the limits of a results CSV); the
+    Keras version must be one the engine can compare (``3.15.1``, ``3.16.0.dev2026102704``)."""
+    where = printable(str(path))
+    env: dict[str, str] = {}
+    header: list[str] | None = None
+    for line, fields in csv_rows(path):
+        if header is None:
+            header = fields
+            if "component" not in header or "version" not in header:
+                raise DiffInputError(f"{where}: not a paramproof environment.csv (no column component or version)")
+            continue
+        if len(fields) != len(header):
+            raise DiffInputError(f"{where}:{line}: row has {len(fields)} columns, the header has {len(header)}")
+        row = dict(zip(header, fields))
+        env[row["component"]] = row["version"]
+    if header is None:
+        raise DiffInputError(f"{where}: not a paramproof environment.csv (an empty file)")
+    keras = env.get("keras")
+    if not keras or not env.get("backend"):
+        raise DiffInputError(f"{where}: no keras or backend row (a run stopped before its workers started?)")
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return {row["component"]: row["version"] for row in csv.DictReader(handle)}
-    except (OSError, KeyError, csv.Error) as exc:
-        raise DiffInputError(f"{path}: not a paramproof environment.csv ({exc})") from None
+        KerasVersion.parse(keras)
+    except ValueError:
+        shown = repr(keras) if len(keras) <= 40 else f"{keras[:20]!r}..."
+        raise DiffInputError(f"{where}: keras version {shown} is not a Keras version (2.x or 3.x)") from None
+    return env
 
 
-def discover(root: Path) -> list[Run]:
-    """Every run below ``root``, merged by Keras version and backend, oldest version first."""
+#: Columns matrix adds up: a run's whole numbers.
+_NUMERIC = ("observed_trainable", "observed_non_trainable", "observed_count_params")
+
+
+def discover(root: Path, problems: list[str] | None = None) -> list[Run]:
+    """Every run below ``root``, merged by Keras version and backend, oldest version first.
+
+    A run folder whose results.csv or environment.csv cannot be read is a
+    :class:`~verify.diff.DiffInputError`; with a ``problems`` list, its message goes there instead
+    and the other runs are still merged."""
     runs: dict[tuple[str, str], Run] = {}
     for results in sorted(root.rglob("results.csv")):
         env_path = results.with_name("environment.csv")
         if not env_path.exists():
             continue  # not a run folder (a model or zoo report)
-        env = _environment(env_path)
-        rows, _ = read_results(results)
+        try:
+            env = _environment(env_path)
+            rows, _ = read_results(results, numeric=_NUMERIC, required=("layer",))
+        except DiffInputError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
         if rows and all(case_id.startswith("sweep-") for case_id in rows):
             continue  # a sweep (paramproof sweep, reports/sweep/ by default): random draws, not the catalog
-        keras, backend = env.get("keras", "?"), env.get("backend", "?")
+        keras, backend = env["keras"], env["backend"]
         run = runs.setdefault((keras, backend), Run(keras, backend))
         run.folders.append(results.parent)
         for case_id, row in rows.items():

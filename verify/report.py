@@ -14,6 +14,7 @@ import pandas as pd
 import formulas
 from formulas import format_output_shape, format_shape
 
+from . import limits
 from .atomic import write_atomic
 from .compare import Result, Status
 
@@ -125,6 +126,51 @@ def write_reports(rows: Sequence[Mapping[str, Any]], environment: Mapping[str, s
     return paths
 
 
+#: Report columns that hold a count (or nothing); every other column holds text.
+_COUNT_COLUMNS = frozenset(
+    ("expected_trainable", "expected_non_trainable", "observed_trainable", "observed_non_trainable", "observed_count_params")
+)
+
+
+def _journal_row(row: Any) -> bool:
+    """Whether a journal record is a report row as :func:`result_row` writes it."""
+    if not isinstance(row, dict) or not set(RESULT_COLUMNS) <= set(row):
+        return False
+    for column in RESULT_COLUMNS:
+        value = row[column]
+        if column in _COUNT_COLUMNS:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                return False
+        elif not isinstance(value, str):
+            return False
+    try:  # a lone surrogate ("\\udcff" in the JSON) could not be written to results.csv
+        json.dumps(row, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return bool(row["case_id"])
+
+
+def read_journal(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The rows of ``journal.jsonl`` that ``--resume`` keeps, and whether its last line is cut
+    short.  A line that is not a whole record (torn by a kill mid-write, not UTF-8, not JSON,
+    past a limit of :mod:`verify.limits`, a row of another shape) is skipped: that case simply
+    runs again.  At most ``MAX_CASES`` rows are read."""
+    rows: list[dict[str, Any]] = []
+    with path.open("rb") as handle:
+        for number, raw in limits.bounded_lines(handle, limits.MAX_CONFIG_BYTES):
+            if raw is None or len(rows) >= limits.MAX_CASES:
+                continue
+            try:
+                row = limits.loads(raw.decode("utf-8"), f"{path}:{number}")
+            except (UnicodeDecodeError, json.JSONDecodeError, limits.LimitError):
+                continue
+            if _journal_row(row):
+                rows.append(row)
+        end = handle.seek(0, 2)
+        torn = end > 0 and handle.seek(end - 1) >= 0 and handle.read(1) != b"\n"
+    return rows, torn
+
+
 class Journal:
     """Every finished case, appended and flushed as it completes: ``journal.jsonl`` (the record
     that ``--resume`` reads) and a row in results.csv / discrepancies.csv, so that a killed run
@@ -135,19 +181,16 @@ class Journal:
         self.paths = report_paths(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.rows: list[dict[str, Any]] = []
+        torn = False
         if resume and self.paths["journal"].exists():
-            for line in self.paths["journal"].read_text(encoding="utf-8").splitlines():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line torn by a kill mid-write: that case simply runs again
-                if isinstance(row, dict) and "case_id" in row:
-                    self.rows.append(row)
+            self.rows, torn = read_journal(self.paths["journal"])
         # Rewrite everything from what is known now, then keep appending.
         write_reports(self.rows, None, out_dir)
         self._journal = open(self.paths["journal"], "w" if not resume else "a", encoding="utf-8")  # noqa: SIM115
         if not resume:
             self._journal.truncate(0)
+        elif torn:  # a last line cut by a kill: the next record starts on a line of its own
+            self._journal.write("\n")
         self._results = open(self.paths["results"], "a", encoding="utf-8", newline="")  # noqa: SIM115
         self._bad = open(self.paths["discrepancies"], "a", encoding="utf-8", newline="")  # noqa: SIM115
         self._results_csv = csv.DictWriter(self._results, fieldnames=RESULT_COLUMNS)
