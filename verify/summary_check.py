@@ -37,9 +37,12 @@ Exit codes: 0 consistent, 1 a row or totals line that no values explain, 2 unrea
 from __future__ import annotations
 
 import argparse
+import bisect
+import codecs
 import dataclasses
 import functools
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +54,7 @@ from typing import Any
 import formulas
 from formulas.layers.preprocessing import ASSET_VOCABULARY
 
+from .limits import MAX_SUMMARY_BYTES, LimitError, read_bounded, read_file_bounded
 from .summary_parse import ELLIPSIS, Shape, Summary, SummaryFormat, SummaryParseError, SummaryRow, SummaryTotal, parse_summary
 
 EXIT_OK, EXIT_DISCREPANCY, EXIT_USAGE = 0, 1, 2
@@ -335,10 +339,15 @@ def _where(shape: Any) -> str:
     return "an unknown input" if shape is None else f"input {formulas.format_output_shape(shape)}"
 
 
+#: Trial division stops here: every divisor of a count up to 10^10 is found; a larger count
+#: (no single layer has one) gets those up to 10^5 and their cofactors, in bounded time.
+_DIVISOR_SEARCH = 100_000
+
+
 def _divisors(n: int) -> list[int]:
     if n <= 0:
         return [1]
-    small = [d for d in range(1, int(n**0.5) + 1) if n % d == 0]
+    small = [d for d in range(1, min(math.isqrt(n), _DIVISOR_SEARCH) + 1) if n % d == 0]
     return sorted({*small, *(n // d for d in small)})
 
 
@@ -376,6 +385,11 @@ _PADDINGS = (
 )
 
 
+#: The most weights per channel pair a kernel searched for may have (7×7×7 is 343; a 1D kernel of
+#: 100,000 is already past any real layer).
+_MAX_KERNEL = 100_000
+
+
 def _kernel_cost(kernel: tuple[int, ...]) -> float:
     preferred = {3: 0.0, 1: 1.0, 5: 1.0, 7: 2.0}
     if len(set(kernel)) == 1:
@@ -387,6 +401,8 @@ def _factorizations(product: int, caps: Sequence[int]) -> list[tuple[int, ...]]:
     """Every kernel (k1, …, kr) with k1 × … × kr = ``product`` and each ki ≤ caps[i]."""
     if not caps:
         return [()] if product == 1 else []
+    if product > math.prod(caps):
+        return []  # no kernel within the caps (and no divisor search of a count of 10^18)
     if len(caps) == 1:
         return [(product,)] if product <= caps[0] else []
     out: list[tuple[int, ...]] = []
@@ -530,7 +546,12 @@ def _conv_search(cls: str, out: Shape, inp1: Shape | None, target: int, keras: s
                     limit = 1
                     for cap in caps:
                         limit *= cap
-                    for kk in range(1, limit + 1):
+                    # denom <= num (else no whole channel count) bounds the kernel size by the
+                    # count; a kernel of more than _MAX_KERNEL weights is never tried (an output
+                    # of 10^11 would otherwise loop for ever).
+                    if big_a + b_k > 0:
+                        limit = min(limit, max(0, (target - d0 - b_c) // (big_a + b_k)) + 1)
+                    for kk in range(1, min(limit, _MAX_KERNEL) + 1):
                         denom = big_a * kk + b_c
                         num = target - b_k * kk - d0
                         if denom <= 0 or num <= 0 or num % denom:
@@ -832,9 +853,18 @@ def _rnn_units(cls: str, inp1: Shape, target: int, keras: str, found: _Found) ->
                     found.miss(e.total, target, [f"{units:,} units", *knobs])
 
 
+def _ranked(shape: AnyShape | None) -> AnyShape | None:
+    """A shape the searches can read: a printed ``()`` (a scalar, or a shape mangled in the
+    paste), alone or among several, is none (every search reads the last axis)."""
+    if not shape or (isinstance(shape[0], tuple) and not all(shape)):
+        return None
+    return shape
+
+
 def _search_class(
     cls: str, out: AnyShape | None, inp: AnyShape | None, target: int, keras: str, supported: set[str], depth: int = 0
 ) -> _Found:
+    out, inp = _ranked(out), _ranked(inp)
     out1 = _single(out)
     inp1 = _single(inp)
     if out1 is not None and (_CONV.match(cls) or _DEPTHWISE.match(cls) or _SEPARABLE.match(cls) or _CONVLSTM.match(cls)):
@@ -1014,6 +1044,25 @@ _GUESSES = (
 )
 
 
+def _strip_numbering(name: str) -> str:
+    """``conv2d_3_1`` → ``conv2d`` (what ``re.sub(r"(_\\d+)+$", "", name)`` does, in linear time:
+    the pattern backtracks quadratically on a long name)."""
+    while True:
+        head, sep, tail = name.rpartition("_")
+        if not sep or not tail or not (tail.isascii() and tail.isdigit()):
+            return name
+        name = head
+
+
+@functools.lru_cache(maxsize=8)
+def _by_snake(classes: tuple[str, ...]) -> dict[str, str]:
+    """snake_case name → class, once per set of classes (not once per untyped row)."""
+    by_snake = {_snake(s): s for s in classes}
+    # Keras 1 named layers by the lowercased class: convolution2d_1, maxpooling2d_1.
+    by_snake.update({s.lower(): s for s in classes if s.lower() not in by_snake})
+    return by_snake
+
+
 def _class_candidates(row: SummaryRow, supported: set[str]) -> tuple[list[str], str, set[str]]:
     """Classes to try for a row, how they were chosen ("" when printed in full), and those that
     are only guesses (the type not printed, nor read from the layer's name)."""
@@ -1026,10 +1075,8 @@ def _class_candidates(row: SummaryRow, supported: set[str]) -> tuple[list[str], 
         if matches:
             return matches, f"type cut to {prefix + ELLIPSIS!r}", set()
         return [], f"no formula for class {cls!r}", set()
-    base = re.sub(r"(_\d+)+$", "", row.name.rstrip(ELLIPSIS))
-    by_snake = {_snake(s): s for s in sorted(supported)}
-    # Keras 1 named layers by the lowercased class: convolution2d_1, maxpooling2d_1.
-    by_snake.update({s.lower(): s for s in sorted(supported) if s.lower() not in by_snake})
+    base = _strip_numbering(row.name.rstrip(ELLIPSIS))
+    by_snake = _by_snake(tuple(sorted(supported)))
     guessed = [by_snake[base]] if base in by_snake else []
     if not guessed and row.name.endswith(ELLIPSIS):
         guessed = sorted((s for n, s in by_snake.items() if n.startswith(base)), key=len)
@@ -1037,8 +1084,62 @@ def _class_candidates(row: SummaryRow, supported: set[str]) -> tuple[list[str], 
     return guessed + rest, "type not shown", set(rest)
 
 
-def _find_source(name: str, by_name: dict[str, SummaryRow]) -> SummaryRow | None:
-    source = by_name.get(name)
+class _Before(Sequence[SummaryRow]):
+    """``rows[:index]`` without the copy (a summary of 100,000 rows would copy 5·10^9)."""
+
+    def __init__(self, rows: Sequence[SummaryRow], index: int) -> None:
+        self.rows, self.stop = rows, index
+
+    def __len__(self) -> int:
+        return self.stop
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self.rows[: self.stop])[i]
+        if i < 0:
+            i += self.stop
+        if not 0 <= i < self.stop:
+            raise IndexError(i)
+        return self.rows[i]
+
+    def __reversed__(self) -> Iterator[SummaryRow]:
+        return (self.rows[i] for i in range(self.stop - 1, -1, -1))
+
+
+_POSITIONS: list[tuple[Sequence[SummaryRow], dict[str, list[int]]]] = []
+
+
+def _name_positions(rows: Sequence[SummaryRow]) -> dict[str, list[int]]:
+    """name → the indices of the rows of that name, in order (kept for the last rows seen)."""
+    if _POSITIONS and _POSITIONS[0][0] is rows:
+        return _POSITIONS[0][1]
+    positions: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        positions.setdefault(r.name, []).append(i)
+    _POSITIONS[:] = [(rows, positions)]
+    return positions
+
+
+class _NamesBefore:
+    """``{r.name: r for r in rows[:index]}`` (the last row of each name) without building it."""
+
+    def __init__(self, rows: Sequence[SummaryRow], index: int) -> None:
+        self.rows, self.index, self.positions = rows, index, _name_positions(rows)
+
+    def get(self, name: str, default: SummaryRow | None = None) -> SummaryRow | None:
+        at = self.positions.get(name)
+        k = bisect.bisect_left(at, self.index) - 1 if at else -1
+        return self.rows[at[k]] if at and k >= 0 else default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def items(self) -> Any:
+        return {r.name: r for r in self.rows[: self.index]}.items()
+
+
+def _find_source(name: str, by_name: Any) -> SummaryRow | None:
+    source: SummaryRow | None = by_name.get(name)
     if source is None and name.endswith(ELLIPSIS):
         found = [r for n, r in by_name.items() if n.startswith(name.rstrip(ELLIPSIS))]
         source = found[-1] if found else None
@@ -1061,7 +1162,7 @@ _MULTI_INPUT = {
 }
 
 
-def _join_wrapped(names: Sequence[str], by_name: dict[str, SummaryRow]) -> list[str]:
+def _join_wrapped(names: Sequence[str], by_name: Any) -> list[str]:
     """Connection names as printed, with a name that Keras 2 wrapped across lines
     (``'regnetx002_Stage_0_XBlock_0_`` / ``exit_relu[0][0]'``) joined again when the pieces are
     not layers and their join is."""
@@ -1099,9 +1200,12 @@ def _in_shapes(
 ) -> list[tuple[AnyShape | None, str]]:
     """Every input shape the row may have, likeliest first: one, unless a connection's name was
     cut by the console (``separable_conv_1_pad_redu…``) and fits several layers."""
-    by_name = {r.name: r for r in rows[:index]}
+    if not row.connected_to:
+        return [_above(row, index, rows, elided)]
+    by_name = _NamesBefore(rows, index)
     names = _join_wrapped(row.connected_to, by_name)
-    options = [_sources(name, rows[:index]) for name in names]
+    before = _Before(rows, index)
+    options = [_sources(name, before) for name in names]
     single_input = (row.shape_note == "multiple" or row.class_name is not None) and formulas.family(row.class_name or "") not in (
         "merging",
         "attention",
@@ -1157,13 +1261,19 @@ def _sources(name: str, before: Sequence[SummaryRow]) -> list[SummaryRow]:
 
 def _above(row: SummaryRow, index: int, rows: Sequence[SummaryRow], elided: Sequence[int]) -> tuple[AnyShape | None, str]:
     # The row above at the same nesting level (a nested model printed with expand_nested: its
-    # first layer takes the nested model's input).
-    parent = _parent(row)
-    j = index - 1
-    while j >= 0 and _parent(rows[j]) != parent and not (parent and rows[j].name == parent):
-        j -= 1
-    if j >= 0 and parent and rows[j].name == parent:
-        return _in_shapes(rows[j], j, rows, elided)[0]
+    # first layer takes the nested model's input): up through nested models without recursion
+    # (a paste may nest them thousands deep).
+    while True:
+        parent = _parent(row)
+        j = index - 1
+        while j >= 0 and _parent(rows[j]) != parent and not (parent and rows[j].name == parent):
+            j -= 1
+        if j >= 0 and parent and rows[j].name == parent:
+            if rows[j].connected_to:
+                return _in_shapes(rows[j], j, rows, elided)[0]
+            row, index = rows[j], j
+            continue
+        break
     if j < 0 or (rows[j].class_name == "InputLayer" and row.class_name == "InputLayer"):
         return None, ""
     if any(rows[j].line < at < row.line for at in elided):
@@ -1331,9 +1441,29 @@ def check_row(
     return RowCheck(row, RowStatus.UNEXPLAINED, detail, classes[0])
 
 
+#: The largest target :func:`_is_subset_sum` searches with a bitset (16 MiB of bits).
+_SUBSET_BITS = 1 << 27
+#: The most reachable sums it keeps past that.
+_SUBSET_SUMS = 200_000
+
+
 def _is_subset_sum(values: Sequence[int], target: int) -> bool:
-    """Whether some of ``values`` add up to ``target`` (a bitset of the reachable sums up to it)."""
+    """Whether some of ``values`` add up to ``target`` (a bitset of the reachable sums up to it).
+    Past :data:`_SUBSET_BITS` (a pasted count of 10^14 would ask for terabytes) the reachable sums
+    are kept as a set, given up (False: not explained) past :data:`_SUBSET_SUMS` of them."""
     if target < 0:
+        return False
+    parts = [v for v in values if 0 < v <= target]
+    if target and sum(parts) < target:
+        return False
+    if target > _SUBSET_BITS:
+        sums = {0}
+        for v in parts:
+            sums |= {t + v for t in sums if t + v <= target}
+            if target in sums:
+                return True
+            if len(sums) > _SUBSET_SUMS:
+                return False
         return False
     mask = (1 << (target + 1)) - 1
     reach = 1
@@ -1688,8 +1818,17 @@ def cmd_check_summary(args: argparse.Namespace, console: Any) -> int:
     from rich.markup import escape
 
     source = "stdin" if args.file == "-" else str(args.file)
+    if args.keras:
+        try:
+            formulas.supported(args.keras)
+        except ValueError as exc:  # an unknown --keras version
+            console.print(f"paramproof: error: --keras {args.keras}: {exc}", markup=False, highlight=False)
+            return EXIT_USAGE
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8", errors="replace")
+        text = read_paste(args.file, source)
+    except LimitError as exc:
+        console.print(f"paramproof: error: {exc}", markup=False, highlight=False)
+        return EXIT_USAGE
     except OSError as exc:
         console.print(f"paramproof: error: {source}: {exc.strerror or exc}", markup=False, highlight=False)
         return EXIT_USAGE
@@ -1698,11 +1837,7 @@ def cmd_check_summary(args: argparse.Namespace, console: Any) -> int:
     except SummaryParseError as exc:
         console.print(f"paramproof: error: {source}: {exc}", markup=False, highlight=False)
         return EXIT_USAGE
-    try:
-        checks = [check_summary(summary, args.keras) for summary in summaries]
-    except ValueError as exc:  # an unknown --keras version
-        console.print(f"paramproof: error: --keras {args.keras}: {exc}", markup=False, highlight=False)
-        return EXIT_USAGE
+    checks = [check_summary(summary, args.keras) for summary in summaries]
     colours = {"ok": "green", "WRONG": "bold red", "skip": "yellow"}
     for n, check in enumerate(checks, start=1):
         where = source if len(checks) == 1 else f"{source} (summary {n} of {len(checks)})"
@@ -1712,6 +1847,30 @@ def cmd_check_summary(args: argparse.Namespace, console: Any) -> int:
             else:
                 console.print(line, markup=False, highlight=False)
     return EXIT_OK if all(c.consistent for c in checks) else EXIT_DISCREPANCY
+
+
+def read_paste(file: str | Path, source: str) -> str:
+    """The text of a paste (``-``: standard input), at most ``MAX_SUMMARY_BYTES`` read: more is
+    a :class:`LimitError` naming ``source`` (an endless stream is never read whole).  UTF-8 with
+    bad bytes replaced (UTF-16 when it starts with its byte-order mark, as PowerShell's ``>``
+    writes); newlines as text mode reads them."""
+    if str(file) == "-":
+        handle = getattr(sys.stdin, "buffer", None)
+        if handle is None:  # a text stream put in place of stdin (tests)
+            text = sys.stdin.read(MAX_SUMMARY_BYTES + 1)
+            if len(text) > MAX_SUMMARY_BYTES:
+                raise LimitError(
+                    f"{source}: more than {MAX_SUMMARY_BYTES // (1024 * 1024)} MiB, over the limit for a pasted summary"
+                )
+            return text.replace("\r\n", "\n").replace("\r", "\n")
+        raw = read_bounded(handle, MAX_SUMMARY_BYTES, source, "a pasted summary")
+    else:
+        raw = read_file_bounded(Path(file), MAX_SUMMARY_BYTES, "a pasted summary", source)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse_all(text: str) -> list[Summary]:

@@ -18,15 +18,29 @@ a rule (``...0][0]  =====...dense_1 (Dense) ...``) are split at the rule.  Lines
 ``#`` outside the table are comments (a source header).
 
 Unreadable text raises :class:`SummaryParseError` naming the line.
+
+What is read is bounded by :mod:`verify.limits`: at most ``MAX_SUMMARY_LINES`` lines (counted
+after a notebook's or an escaped string's lines are unwrapped) and JSON within its depth and
+integer limits, else :class:`SummaryLimitError` (a ``SummaryParseError`` and a ``LimitError``)
+names the line and the limit.  A line longer than ``MAX_SUMMARY_LINE_CHARS`` (a notebook's
+base64 image, a log line) is not read: it stands for rows left out (``...``) and a note says so,
+so the summaries around it are still checked.  A count or dimension of more than 19 digits is
+past int64 and refused.  Every pattern here runs in time linear (or nearly) in its line.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import html
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
+
+from .limits import MAX_INT, MAX_SUMMARY_BYTES, MAX_SUMMARY_LINE_CHARS, MAX_SUMMARY_LINES, LimitError, loads
 
 Dim = int | None
 Shape = tuple[Dim, ...]
@@ -49,6 +63,11 @@ class SummaryParseError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
+
+
+class SummaryLimitError(SummaryParseError, LimitError):
+    """A paste past one of :mod:`verify.limits`' limits (lines, JSON nesting, a number past
+    int64): one line naming the line and the limit."""
 
 
 @dataclass(frozen=True)
@@ -138,31 +157,42 @@ _BARE_ANSI = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")
 _RULE_GLUE = re.compile(r"[=_]{10,}")
 _RULE = re.compile(r"^\s*\|*[=_\-─━¯]{5,}\|*\s*$")
 _TOTAL = re.compile(
-    r"^\s*(?P<kind>Total|Trainable|Non-trainable|Optimizer)\s+params\s*:\s*(?P<n>[\d,_.\s]*\d)\s*(?:\((?P<size>[^)]*)\))?\s*$",
+    r"^\s*+(?P<kind>Total|Trainable|Non-trainable|Optimizer)\s++params\s*+:\s*+(?P<n>(?:[,_.\s]*+\d)++)\s*+(?:\((?P<size>[^)]*+)\))?\s*+$",
     re.IGNORECASE,
 )
 _TOTAL_WORDS = re.compile(r"^\W*(?:Total|Trainable|Non-trainable|Optimizer)\s+params\b", re.IGNORECASE)
 _MODEL = re.compile(r'^\s*Model:\s*"?(?P<name>[^"]*)"?\s*$')
-_DIM = r"(?:None|\d+|\?)"
-_ONE_SHAPE = rf"\(\s*(?:{_DIM}\s*(?:,\s*{_DIM}\s*)*,?)?\s*\)?"
+# The patterns of a row are possessive (``*+``, ``?+``) wherever giving characters back cannot
+# make a match (a cut shape's last dimension may be its count: ``(None, 12,   0``, so the
+# dimensions themselves are given back): a line of 10,000 spaces, digits or parentheses is read in linear time, not in
+# the quadratic (or worse) time of ``\s*\)?\s+`` backtracking.  A shape may end in the spaces
+# before its count (the lookbehind ``(?<=\s)``); its readers strip it.
+_DIM = r"(?:None|\d++|\?)"
+_ONE_SHAPE = rf"\(\s*+(?:{_DIM}(?:\s*+,\s*+{_DIM})*\s*+,?)?\s*+\)?"
 #: The end of a shape cut by its column: ``(None, 2), (N``, ``(No``, ``(None, 1``.
-_CUT_TAIL = r"(?:\s*,?\s*\(?\s*(?:N|No|Non)?)?"
-_SHAPE = rf"(?:\[\s*{_ONE_SHAPE}(?:\s*,\s*{_ONE_SHAPE})*{_CUT_TAIL}\s*\]?|{_ONE_SHAPE}(?:N|No|Non)?|multiple)"
+_CUT_TAIL = r"(?:\s*+,?\s*+\(?\s*+(?:N|No|Non)?)?"
+_SHAPE = rf"(?:\[\s*+{_ONE_SHAPE}(?:\s*+,\s*+{_ONE_SHAPE})*+{_CUT_TAIL}\s*+\]?|{_ONE_SHAPE}(?:N|No|Non)?|multiple)"
 _PLAIN_ROW = re.compile(
-    rf"^(?P<layer>.*?)\s*(?<![\w)])(?P<shape>{_SHAPE})(?:\s+|(?<=[,)\]]))(?P<params>\d[\d,]*)(?:\s+(?P<conn>\S.*?))?\s*$"
+    rf"^(?P<layer>|.*?\S)\s*+(?<![\w)])(?P<shape>{_SHAPE})(?:\s+|(?<=[,)\]\s]))(?P<params>\d[\d,]*+)(?:\s+(?P<conn>\S(?:.*\S)?))?\s*+$"
 )
 _LAYER = re.compile(r"^(?P<name>[^\s(]*?)\s*(?:\(\s*(?P<cls>[^()\s]*)\s*(?P<close>\))?)?\s*$")
 _BOX_CELL = "│┃|"
 #: A line that only draws the table: ``┡━━╇━━┩``, ``├──┼──┤``, markdown's ``|---|:--:|``, rich's
 #: ASCII fallback ``+----+----+`` and ``|----+----|``.
-_BOX_RULE = re.compile(r"^\s*[│┃|+├┡╞╟┏┌└╘╙┗]?[\s\-─━=:+┼╇╋┬┳┴┻|│┃]*[-─━=]{3,}[\s\-─━=:+┼╇╋┬┳┴┻|│┃┤┩╡╢┓┐┘┛]*$")
+#: (What ``^\s*[│┃|+├┡╞╟┏┌└╘╙┗]?[\s\-─━=:+┼╇╋┬┳┴┻|│┃]*[-─━=]{3,}[\s\-─━=:+┼╇╋┬┳┴┻|│┃┤┩╡╢┓┐┘┛]*$``
+#: says, read in linear time by :func:`_is_box_rule`: that pattern backtracks cubically, minutes
+#: on a line of 3,000 ``=``.)
+_BOX_LEADS = "│┃|+├┡╞╟┏┌└╘╙┗"
+_BOX_BEFORE = re.compile(r"[\s\-─━=:+┼╇╋┬┳┴┻|│┃]*+")
+_BOX_ALL = re.compile(r"[\s\-─━=:+┼╇╋┬┳┴┻|│┃┤┩╡╢┓┐┘┛]*+")
+_BOX_DASHES = re.compile(r"[-─━=]{3}")
 #: A line standing for rows left out of the paste: ``...``, ``…``, ``⋮``, ``[... 150 more layers ...]``.
-_ELISION = re.compile(r"^\s*(?:[\[(]\s*)?(?:\.\s?\.\s?\.+|…|⋮)(?:[^│┃|]*)$")
+_ELISION = re.compile(r"^\s*+(?:[\[(]\s*+)?(?:\.\s?\.\s?\.++|…|⋮)[^│┃|]*+$")
 #: Comment and prompt prefixes people paste summaries behind, longest first.
 _PREFIXES = ("# ", "#", "// ", "//", "> ", ">", "... ", "-- ", "; ")
 _JSON_STRING_LINE = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*,?\s*$')
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADERISH = re.compile(r"Layer \(type\)|Output Shape\s*[┃│|]?\s*Param|Param #", re.IGNORECASE)
+_HEADERISH = re.compile(r"Layer \(type\)|Output Shape\s*+[┃│|]?\s*+Param|Param #", re.IGNORECASE)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -194,19 +224,28 @@ def _demojibake(text: str) -> tuple[str, bool]:
     """Box drawing written as UTF-8 and read back as Windows-1252 (``â”ƒ`` for ``┃``)."""
     if "â”" not in text and "â•" not in text:
         return text, False
-    raw = bytearray()
-    for ch in text:
-        try:
-            raw += ch.encode("cp1252")
-        except UnicodeEncodeError:
-            if ch == "\ufffd":  # a byte Windows-1252 does not define, lost: 0x81 ends ━, the rule
-                raw.append(0x81)
-            elif ord(ch) < 256:
-                raw.append(ord(ch))
-            else:
-                raw += ch.encode("utf-8")
+    raw = text.encode("cp1252", errors="paramproof-mojibake")  # C speed: a 32 MiB paste in a blink
     fixed = raw.decode("utf-8", errors="replace")
     return (fixed, True) if any(c in fixed for c in "┃│━") else (text, False)
+
+
+def _mojibake_bytes(exc: UnicodeError) -> tuple[bytes, int]:
+    """The bytes of what Windows-1252 cannot encode: U+FFFD (a byte it does not define, lost: 0x81
+    ends ``━``, the rule) as 0x81, a code point below 256 as its byte, anything else as UTF-8."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for ch in exc.object[exc.start : exc.end]:
+        if ch == "\ufffd":
+            out.append(0x81)
+        elif ord(ch) < 256:
+            out.append(ord(ch))
+        else:
+            out += ch.encode("utf-8", errors="surrogatepass")
+    return bytes(out), exc.end
+
+
+codecs.register_error("paramproof-mojibake", _mojibake_bytes)
 
 
 def _json_lines(numbered: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
@@ -231,16 +270,23 @@ def _json_lines(numbered: list[tuple[int, str]]) -> list[tuple[int, str]] | None
         if len(pieces) > 1 and pieces[-1] == "":
             pieces.pop()
         out.extend((number, piece) for piece in pieces)
+        _check_line_count(len(out), number)
     return out
 
 
-def _notebook(text: str) -> tuple[list[tuple[int, str]], str] | None:
+def _notebook(text: str, notes: list[str]) -> tuple[list[tuple[int, str]], str] | None:
     """A whole ``.ipynb``: the first cell output holding a summary (``text`` or ``text/plain``),
-    each output line on the file line that holds it (nbformat writes one string per line)."""
+    each output line on the file line that holds it (nbformat writes one string per line).  JSON
+    past the limits (nesting, an integer past int64) is not read as a notebook: a note says so and
+    its lines are read as text (an output's ``"Layer (type) ...\n",`` strings still decode)."""
     if not text.lstrip().startswith("{") or '"cells"' not in text:
         return None
     try:
-        book = json.loads(text)
+        # A string may be as long as the paste (a notebook's base64 image): depth and ints bounded.
+        book = loads(text, "the notebook", max_string=MAX_SUMMARY_BYTES)
+    except LimitError as exc:
+        notes.append(f"{exc} (its lines were read as text)")
+        return None
     except ValueError:
         return None
     cells = book.get("cells") if isinstance(book, dict) else None
@@ -258,28 +304,38 @@ def _notebook(text: str) -> tuple[list[tuple[int, str]], str] | None:
                 content = "".join(str(c) for c in content)
             if not isinstance(content, str) or not _HEADERISH.search(content):
                 continue
+            _check_line_count(content.count("\n") + 1, 1)
             numbered = _locate(content, raw_lines)
             return numbered, f"notebook output (cell {index})"
     return None
 
 
 def _locate(content: str, raw_lines: list[str]) -> list[tuple[int, str]]:
-    """Number the output's lines by where their JSON strings sit in the file."""
+    """Number the output's lines by where their JSON strings sit in the file.  The search runs
+    to the end of the file until a first line is found, then a window ahead of the last line found
+    (an output's strings follow each other): a notebook of many lines stays linear."""
     out: list[tuple[int, str]] = []
     cursor = 0
+    whole_searches = 4  # searches to the end of the file before a first line is found
     for piece in content.split("\n"):
-        encoded = json.dumps(piece, ensure_ascii=True)[1:-1]
-        encoded_utf = json.dumps(piece, ensure_ascii=False)[1:-1]
         found = None
         if piece.strip():
-            for j in range(cursor, len(raw_lines)):
+            encoded = json.dumps(piece, ensure_ascii=True)[1:-1]
+            encoded_utf = json.dumps(piece, ensure_ascii=False)[1:-1]
+            stop = len(raw_lines) if whole_searches > 0 else min(len(raw_lines), cursor + _LOCATE_WINDOW)
+            for j in range(cursor, stop):
                 if encoded in raw_lines[j] or encoded_utf in raw_lines[j]:
                     found = j
                     break
+            whole_searches = 0 if found is not None else whole_searches - 1
         if found is not None:
             cursor = found
         out.append((cursor + 1, piece))
     return out
+
+
+#: How far ahead of the last output line found :func:`_locate` looks for the next.
+_LOCATE_WINDOW = 64
 
 
 def _escaped_text(text: str) -> str | None:
@@ -349,14 +405,48 @@ def _clean_total_line(line: str) -> str:
     text = re.sub(r"<br\s*/?>", " ", line, flags=re.IGNORECASE)
     text = text.replace("**", "").replace("__", " ").replace("`", "")
     text = re.sub(r"^\s*[-*>|]\s*", "", text)
-    text = re.sub(r"\s*\|\s*", " ", text).strip()
+    if "|" in text:  # each | with the spaces around it made one space (re.sub(r"\s*\|\s*") is quadratic in spaces)
+        text = " ".join(map(str.strip, text.split("|")))  # the ends are stripped below anyway
+    text = text.strip()
     text = re.sub(r"^((?:Total|Trainable|Non-trainable|Optimizer)\s+params)\s+(?=\d)", r"\1: ", text, flags=re.IGNORECASE)
     return text
+
+
+def _check_line_count(count: int, line: int) -> None:
+    if count > MAX_SUMMARY_LINES:
+        raise SummaryLimitError(line, f"more than {MAX_SUMMARY_LINES:,} lines, over the limit for a pasted summary")
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+
+
+def _skip_long(numbered: list[tuple[int, str]], notes: list[str]) -> list[tuple[int, str]]:
+    """Lines longer than :data:`MAX_SUMMARY_LINE_CHARS` (tabs counted as the 8 columns they may
+    become) are not read: each stands for rows left out (``...``), and a note names them."""
+    limit = MAX_SUMMARY_LINE_CHARS
+    long = [i for i, (_, s) in enumerate(numbered) if len(s) > limit // 8 and len(s) + 7 * s.count("\t") > limit]
+    if not long:
+        return numbered
+    out = list(numbered)
+    for i in long:
+        out[i] = (numbered[i][0], "...")
+    shown = ", ".join(str(numbered[i][0]) for i in long[:5]) + (f" and {len(long) - 5:,} more" if len(long) > 5 else "")
+    notes.append(f"{'line' if len(long) == 1 else 'lines'} {shown} {_SKIPPED_NOTE} (taken as rows left out)")
+    return out
+
+
+_SKIPPED_NOTE = f"not read: over the limit of {MAX_SUMMARY_LINE_CHARS:,} characters for one line of a pasted summary"
 
 
 def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     """The text's lines as Keras printed them, and what was undone to get there."""
     notes: list[str] = []
+    if len(text) > MAX_SUMMARY_BYTES:  # characters: the bytes are bounded where the text is read
+        raise SummaryLimitError(
+            1, f"{len(text):,} characters, over the {MAX_SUMMARY_BYTES // (1024 * 1024)} MiB limit for a pasted summary"
+        )
+    _check_line_count(_line_count(text), MAX_SUMMARY_LINES + 1)
     text = text.lstrip("\ufeff")
     text = _ANSI.sub("", text)
     if "[0m" in text:
@@ -365,7 +455,7 @@ def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     text, fixed = _demojibake(text)
     if fixed:
         notes.append("box drawing re-read as UTF-8 (it was shown as Windows-1252)")
-    book = _notebook(text)
+    book = _notebook(text, notes)
     numbered: list[tuple[int, str]]
     if book is not None:
         numbered, note = book
@@ -375,11 +465,13 @@ def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
         if escaped is not None:
             text = escaped
             notes.append("one escaped string (\\n) split into lines")
+            _check_line_count(_line_count(text), 1)
         numbered = [(n, raw) for n, raw in enumerate(_newlines(text).split("\n"), start=1)]
         decoded = _json_lines(numbered)
         if decoded is not None:
             numbered = decoded
             notes.append("notebook output lines (JSON strings) decoded")
+    numbered = _skip_long(numbered, notes)
     fenced = [(n, s) for n, s in numbered if not _FENCE.match(s)]
     if len(fenced) != len(numbered):
         notes.append("code fence")
@@ -392,16 +484,30 @@ def _prepare(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     return _split_glued(numbered), notes
 
 
-def _parse_int(text: str) -> int | None:
+def _parse_int(text: str, line: int = 0) -> int | None:
+    """A count as printed (``7,850``, ``7 850``, ``7.850``); None when it is not one.  More than
+    19 digits (past int64, and past what ``int()`` reads from a string at 4,300) is a
+    :class:`SummaryLimitError` on ``line``."""
     cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "").replace("'", "")
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", cleaned):  # 7.850: a dot as the thousands separator
+    if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})++", cleaned):  # 7.850: a dot as the thousands separator
         cleaned = cleaned.replace(".", "")
-    return int(cleaned) if cleaned.isdigit() else None
+    if not (cleaned.isascii() and cleaned.isdigit()):  # "²".isdigit() is True, int("²") fails
+        return None
+    return _checked_int(cleaned, line)
 
 
-def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
+def _checked_int(digits: str, line: int) -> int:
+    """``int(digits)`` for ASCII digits within int64, else a :class:`SummaryLimitError`."""
+    if len(digits) > 19 or int(digits) > MAX_INT:
+        shown = digits if len(digits) <= 24 else f"{digits[:20]}... ({len(digits):,} digits)"
+        raise SummaryLimitError(line, f"the number {shown} is past int64 (2^63 - 1), the limit for any dimension or count")
+    return int(digits)
+
+
+def parse_shape(text: str, line: int = 0) -> Shape | tuple[Shape, ...] | None:
     """``(None, 32, 32, 16)`` → ``(None, 32, 32, 16)``; ``[(None, 8)]`` → ``(None, 8)``;
-    ``[(None, 8), (None, 4)]`` → a tuple of shapes; cut or ``multiple`` → None."""
+    ``[(None, 8), (None, 4)]`` → a tuple of shapes; cut or ``multiple`` → None.  A dimension past
+    int64 is a :class:`SummaryLimitError` on ``line``."""
     text = text.strip()
     if not text or ELLIPSIS in text or text == "multiple" or _shape_cut(text):
         return None
@@ -415,12 +521,12 @@ def parse_shape(text: str) -> Shape | tuple[Shape, ...] | None:
             part = part.strip()
             if not part:
                 continue
-            if re.fullmatch(r"\d+(?: \d+)+", part):
+            if re.fullmatch(r"[0-9]+(?: [0-9]+)++", part):
                 part = part.replace(" ", "")  # a number wrapped inside its column, rejoined with a space
             if part in ("None", "?"):
                 dims.append(None)
-            elif part.isdigit():
-                dims.append(int(part))
+            elif part.isascii() and part.isdigit():
+                dims.append(_checked_int(part, line))
             else:
                 return None
         shapes.append(tuple(dims))
@@ -485,7 +591,23 @@ def _find_header(lines: list[tuple[int, str]]) -> int | None:
 def parse_summary(text: str) -> Summary:
     """Parse pasted ``model.summary()`` text (its first table); raises :class:`SummaryParseError`."""
     lines, notes = _prepare(text)
-    return _parse_lines(lines, notes)[0]
+    with _naming_skipped(notes):
+        return _parse_lines(lines, notes)[0]
+
+
+@contextmanager
+def _naming_skipped(notes: list[str]) -> Iterator[None]:
+    """A paste that does not read once its over-long lines were left out: the refusal says so
+    (the line and the limit), as the reason the table may not have read."""
+    try:
+        yield
+    except SummaryLimitError:
+        raise
+    except SummaryParseError as exc:
+        skipped = next((n for n in notes if _SKIPPED_NOTE in n), None)
+        if skipped is None:
+            raise
+        raise SummaryLimitError(exc.line, f"{str(exc).split(': ', 1)[-1]} ({skipped})") from None
 
 
 def parse_summaries(text: str) -> list[Summary]:
@@ -493,12 +615,18 @@ def parse_summaries(text: str) -> list[Summary]:
     model and its nested parts, or a before and after); raises :class:`SummaryParseError`."""
     lines, notes = _prepare(text)
     out: list[Summary] = []
+    # Each summary is read from its start up to the next summary's header line (a table cannot
+    # run past a header: its row would not read), so a paste of thousands of small summaries is
+    # read in linear time, not by copying and scanning the rest of the paste for each.
+    heads = [i for i, (n, s) in enumerate(lines) if _find_header([(n, s)]) is not None]
     start = 0
     while start < len(lines):
-        rest = lines[start:]
-        if out and _find_header(rest) is None:
+        at = bisect.bisect_left(heads, start)
+        if out and at == len(heads):
             break
-        summary, used = _parse_lines(rest, list(notes))
+        stop = heads[at + 1] + 1 if at + 1 < len(heads) else len(lines)
+        with _naming_skipped(notes):
+            summary, used = _parse_lines(lines[start:stop], list(notes))
         out.append(summary)
         start += max(used, 1)
     return out
@@ -546,7 +674,7 @@ def _parse_lines(lines: list[tuple[int, str]], notes: list[str]) -> tuple[Summar
         cleaned = _clean_total_line(line)
         m = _TOTAL.match(cleaned)
         if m:
-            value = _parse_int(m.group("n"))
+            value = _parse_int(m.group("n"), number)
             if value is None:
                 raise SummaryParseError(number, f"cannot read the count in {line.strip()!r}")
             kind = m.group("kind").lower().replace("-", "_")
@@ -577,12 +705,14 @@ def _headless(lines: list[tuple[int, str]], notes: list[str]) -> tuple[list[tupl
 
 
 def _with_parents(rows: list[SummaryRow]) -> tuple[SummaryRow, ...]:
-    """Each nested row's parent: the nearest row above it one level up."""
+    """Each nested row's parent: the nearest row above it one level up (the last row seen at
+    each level: linear in the rows)."""
     out: list[SummaryRow] = []
-    for i, row in enumerate(rows):
+    last_at: dict[int, str] = {}
+    for row in rows:
         if row.depth:
-            parent = next((r.name for r in reversed(rows[:i]) if r.depth == row.depth - 1), "")
-            row = replace(row, parent=parent)
+            row = replace(row, parent=last_at.get(row.depth - 1, ""))
+        last_at[row.depth] = row.name
         out.append(row)
     return tuple(out)
 
@@ -678,7 +808,15 @@ def _cell_line(line: str) -> bool:
 
 
 def _is_box_rule(line: str) -> bool:
-    return bool(_BOX_RULE.match(line)) and not re.search(r"[A-Za-z0-9]", line)
+    if re.search(r"[A-Za-z0-9]", line):
+        return False
+    rest = line.lstrip()
+    if rest and rest[0] in _BOX_LEADS:
+        rest = rest[1:]
+    if not _BOX_ALL.fullmatch(rest):
+        return False
+    dashes = _BOX_DASHES.search(rest)  # the first run of three: what comes before it draws no corner
+    return dashes is not None and _BOX_BEFORE.fullmatch(rest, 0, dashes.start()) is not None
 
 
 def _parse_box(lines: list[tuple[int, str]], header: int, elided: list[int]) -> tuple[list[SummaryRow], int, bool, bool]:
@@ -819,11 +957,11 @@ def _make_row(
     elif ELLIPSIS in params_text or re.fullmatch(r"[\d,]*\.\.\.?", params_text):  # "590,8…" or "590,8..."
         params = None
     else:
-        params = _parse_int(params_text)
+        params = _parse_int(params_text, number)
         if params is None:
             raise SummaryParseError(number, f"cannot read the parameter count {params_text!r} of {layer_text.strip()!r}")
     shape_stripped = shape_text.strip()
-    shape = parse_shape(shape_text)
+    shape = parse_shape(shape_text, number)
     note = ""
     cut_shapes: tuple[Shape, ...] = ()
     if shape_stripped == "multiple":
@@ -833,7 +971,7 @@ def _make_row(
     elif _shape_cut(shape_stripped):
         note = "cut"
         for group in re.findall(r"\(([^()]*)\)", shape_stripped):
-            whole = _single_shape(parse_shape(f"({group})"))
+            whole = _single_shape(parse_shape(f"({group})", number))
             if whole is not None:
                 cut_shapes += (whole,)
     elif shape is None and shape_stripped:
@@ -875,7 +1013,7 @@ class _Pending:
 
 _NAMEISH = re.compile(r"^[\w\-./:…()]+(?:\s+[\w\-./:…()]+)?$")
 #: A piece of a shape: dims, brackets, and the rest of a None cut by the column ("ne, 3)").
-_SHAPEISH = re.compile(r"^(?:ne|e|one)?(?:None|No|N|\d+|[\s,()\[\]?])+$")
+_SHAPEISH = re.compile(r"^(?:ne|e|one)?(?:None|No|N|[0-9\s,()\[\]?])++$")
 _CONNISH = re.compile(r"^[\w\-./:…\[\]',\s]+$")
 
 
@@ -912,7 +1050,7 @@ def _parse_plain(lines: list[tuple[int, str]], header: int, elided: list[int]) -
         depth = len(framed.group(2)) if framed else 0
         if framed and depth:
             line = " " * len(framed.group(0)) + line[len(framed.group(0)) :]
-            line = re.sub(r"\|+\s*$", "", line)
+            line = line.rstrip().rstrip("|")  # re.sub(r"\|+\s*$", "", line), linear
             if not line.strip():
                 continue
         flag: bool | None = None
