@@ -454,10 +454,14 @@ def test_matrix_a_results_csv_without_a_layer_column_is_a_problem_not_a_key_erro
     [
         ("component,version\nbackend,tensorflow\n", "no keras or backend row"),
         ("component,version\nkeras," + "9" * 5000 + "\nbackend,x\n", "is not a Keras version"),
+        # make fuzz, seed 776179687, mutant 84923: a version the engine reads by its prefix ("3.15.1")
+        # followed by 5,050 digits passed the check, then sorting the runs by version hit int()'s limit.
+        ("component,version\nkeras,3.15.1." + "9" * 5050 + "\nbackend,x\n", "is not a Keras version"),
+        ("component,version\nkeras,3.15.1" + "x" * 100 + "\nbackend,x\n", "at most 64 characters"),
         ("component,version\nkeras\n", ":2: row has 1 columns, the header has 2"),
         (b"component,version\nkeras,3.1\xff\n", ":2: not UTF-8 text (byte 0xff)"),
     ],
-    ids=["no-keras", "5000-digit-version", "short-row", "latin-1"],
+    ids=["no-keras", "5000-digit-version", "version-prefix-then-5050-digits", "long-version", "short-row", "latin-1"],
 )
 def test_matrix_a_bad_environment_csv_is_named(tmp_path, environment: str | bytes, words: str) -> None:
     results_csv(tmp_path / "run" / "results.csv", "x")

@@ -107,6 +107,10 @@ def shipped_differences() -> tuple[VersionDifference, ...]:
     return load_differences()
 
 
+#: The longest Keras version an environment.csv may give (``3.16.0.dev2026102704`` is 20).
+MAX_VERSION_CHARS = 64
+
+
 def _environment(path: Path) -> dict[str, str]:
     """component → version of a run's environment.csv (within the limits of a results CSV); the
     Keras version must be one the engine can compare (``3.15.1``, ``3.16.0.dev2026102704``)."""
@@ -129,10 +133,14 @@ def _environment(path: Path) -> dict[str, str]:
     if not keras or not env.get("backend"):
         raise DiffInputError(f"{where}: no keras or backend row (a run stopped before its workers started?)")
     try:
+        if len(keras) > MAX_VERSION_CHARS or any(len(p) > 18 for p in re.findall(r"\d+", keras)):
+            raise ValueError(keras)  # "3.15.1" followed by 5,000 digits: not a version, and past int()
         KerasVersion.parse(keras)
     except ValueError:
-        shown = repr(keras) if len(keras) <= 40 else f"{keras[:20]!r}..."
-        raise DiffInputError(f"{where}: keras version {shown} is not a Keras version (2.x or 3.x)") from None
+        shown = repr(keras) if len(keras) <= 40 else f"{keras[:20]!r}... ({len(keras):,} characters)"
+        raise DiffInputError(
+            f"{where}: keras version {shown} is not a Keras version (2.x or 3.x, at most {MAX_VERSION_CHARS} characters)"
+        ) from None
     return env
 
 

@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import random
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -77,9 +78,17 @@ def assert_one_line(message: str, *, names: str | None = None) -> None:
     text = str(message)
     assert text.strip(), "an empty message"
     assert "\n" not in text.strip(), f"a message of several lines: {text!r}"
-    assert "Traceback" not in text, text
     if names is not None:
         assert names in text, f"the message does not name {names!r}: {text!r}"
+
+
+_TRACEBACK = re.compile(r'Traceback \(most recent call last\):\s*\n\s+File "')
+
+
+def assert_no_traceback(output: str, what: object = "") -> None:
+    """No Python traceback in a command's output (a pasted one quoted in a message is fine: only
+    the traceback's own ``File "..."`` line after its header counts)."""
+    assert not _TRACEBACK.search(output), f"{what}: {output[-4000:]}"
 
 
 def tally(reader: str, count: int) -> None:
