@@ -215,6 +215,14 @@ def test_lines_of_thousands_of_spaces_are_linear(suffix: str) -> None:
         _quick(with_line(text, 8, "Total params: " + " " * 9000 + suffix))
 
 
+def test_a_model_line_padded_with_thousands_of_spaces_is_linear() -> None:
+    # make fuzz (seed 1743372791, mutant 83004): a "Model:" line whose name was pushed 3,500 columns
+    # right by a mangled paste, with junk after it, took 15 s: \s*, [^"]* and \s* all took the spaces.
+    for text in (KERAS1, KERAS2, KERAS3):
+        _quick(with_line(text, 0, "Model:" + " " * 9000 + '"sequential_1" "x"'))
+        _quick("Model:" + " " * 9000 + '"a" "b"\n' + text)
+
+
 def test_lines_of_thousands_of_pipes_are_linear() -> None:
     # A markdown table whose row was duplicated into one long line of '|'.
     for text in (KERAS1, KERAS2):

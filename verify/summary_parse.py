@@ -161,7 +161,9 @@ _TOTAL = re.compile(
     re.IGNORECASE,
 )
 _TOTAL_WORDS = re.compile(r"^\W*(?:Total|Trainable|Non-trainable|Optimizer)\s+params\b", re.IGNORECASE)
-_MODEL = re.compile(r'^\s*Model:\s*"?(?P<name>[^"]*)"?\s*$')
+# Possessive throughout: ``\s*``, ``[^"]*`` and ``\s*`` all take spaces, and a failing line of
+# thousands of spaces backtracked cubically (make fuzz, a 3,554-character "Model:" line: 15 s).
+_MODEL = re.compile(r'^\s*+Model:\s*+"?+(?P<name>[^"]*+)"?+\s*+$')
 # The patterns of a row are possessive (``*+``, ``?+``) wherever giving characters back cannot
 # make a match (a cut shape's last dimension may be its count: ``(None, 12,   0``, so the
 # dimensions themselves are given back): a line of 10,000 spaces, digits or parentheses is read in linear time, not in
