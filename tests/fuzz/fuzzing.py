@@ -197,6 +197,16 @@ def mutant(seeds: Sequence[bytes], index: int, salt: str = "") -> bytes:
     return mutate(seeds[index % len(seeds)], rng)
 
 
+def _where(exc: BaseException) -> str:
+    """The innermost frame of ``exc`` with a line number: where the input was when it failed."""
+    tb, found = exc.__traceback__, "?"
+    while tb is not None:
+        if tb.tb_lineno is not None:
+            found = f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno} {tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    return found
+
+
 class Progress:
     """For long ``make fuzz`` runs: a line every minute saying how far a reader is."""
 
@@ -224,7 +234,8 @@ def run_mutants(reader: str, seeds: Sequence[bytes], check: Callable[[bytes], No
             what = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
             raise AssertionError(
                 f"{reader}: mutant {index} (PARAMPROOF_FUZZ_SEED={SEED}, salt {salt or reader!r}, {len(data):,} bytes): {what[:2000]}"
-            ) from exc
+                f" [at {_where(exc)}]"
+            ) from None  # not chained: a traceback cut by SIGALRM can lack line numbers, which stops pytest's report
         done += 1
         progress.step(done)
     tally(reader, done)
