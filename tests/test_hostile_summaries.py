@@ -223,6 +223,23 @@ def test_a_model_line_padded_with_thousands_of_spaces_is_linear() -> None:
         _quick("Model:" + " " * 9000 + '"a" "b"\n' + text)
 
 
+def test_an_attention_search_for_a_count_of_ten_to_the_fifteen_is_solved_not_looped() -> None:
+    # make fuzz (seed 752268253, corpus mutant 739): a row's count mangled to 16 digits sent the
+    # MultiHeadAttention search (key_dim ≠ value_dim: a·kd + b·vd = count) through every kd.
+    from verify.summary_check import _closest_pairs
+
+    start = time.monotonic()
+    pairs = _closest_pairs(4096, 4097, 10**15 + 7)
+    assert time.monotonic() - start < 1.0
+    assert pairs and all(4096 * kd + 4097 * vd == 10**15 + 7 and kd >= 1 and vd >= 1 for kd, vd in pairs)
+    # the same three a loop over every kd gives on a small count, closest first
+    brute = sorted(
+        ((kd, (1000 - 7 * kd) // 5) for kd in range(1, 1000 // 7 + 1) if 1000 - 7 * kd > 0 and (1000 - 7 * kd) % 5 == 0),
+        key=lambda kv: abs(kv[0] - kv[1]),
+    )[:3]
+    assert _closest_pairs(7, 5, 1000) == brute
+
+
 def test_lines_of_thousands_of_pipes_are_linear() -> None:
     # A markdown table whose row was duplicated into one long line of '|'.
     for text in (KERAS1, KERAS2):

@@ -665,18 +665,35 @@ def _mha_search(out: Shape | None, inp: AnyShape | None, target: int, keras: str
             c0 = e11.total - a - b
             if a <= 0 or b <= 0:
                 continue
-            pairs = []
-            for kd in range(1, (target - c0) // a + 1):
-                rest = target - c0 - a * kd
-                if rest > 0 and rest % b == 0:
-                    pairs.append((kd, rest // b))
-            pairs.sort(key=lambda kv: abs(kv[0] - kv[1]))
+            pairs = _closest_pairs(a, b, target - c0)
             for kd, vd in pairs[:3]:
                 e = g(kd, vd)
                 if e is not None and e.total == target:
                     knobs = (f"num_heads × key_dim = {kd:,}, num_heads × value_dim = {vd:,}", _bias_text(bias), *out_knobs)
                     found.matches.append(_Match(3 + b_cost, knobs, e, _compatible(e.output_shape, out), "MultiHeadAttention"))
     return found
+
+
+def _closest_pairs(a: int, b: int, total: int, most: int = 3) -> list[tuple[int, int]]:
+    """The ``most`` solutions (kd, vd ≥ 1) of a·kd + b·vd = total with kd closest to vd, closest
+    first (ties: smaller kd first).  The solutions' kd step by b / gcd(a, b), and |kd − vd| grows
+    with the distance from total / (a + b): only the ones around it are looked at (a loop over
+    every kd took minutes on a count of 10^15, found by make fuzz)."""
+    g = math.gcd(a, b)
+    if total <= 0 or total % g:
+        return []
+    step = b // g
+    k0 = (total // g) * pow(a // g, -1, step) % step if step > 1 else 0
+    k0 = k0 or step  # the smallest kd ≥ 1 of the progression
+    center = (total // (a + b) - k0) // step
+    pairs = []
+    for t in range(max(0, center - most - 1), center + most + 2):
+        kd = k0 + t * step
+        rest = total - a * kd
+        if rest > 0 and rest % b == 0:
+            pairs.append((kd, rest // b))
+    pairs.sort(key=lambda kv: abs(kv[0] - kv[1]))
+    return pairs[:most]
 
 
 def _head_dim(base: dict[str, Any], shapes: Any) -> Callable[[int], tuple[dict[str, Any], Any]]:
